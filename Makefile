@@ -1,0 +1,31 @@
+# The two commands of the README. Everything they need is installed here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: run test install browser clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+## make run: generate the embedded default data, build features, train, serve the dashboard
+run: install
+	$(BIN)/scoring run
+
+## make test: the whole test suite (installs Chromium for the browser tests if missing)
+test: install browser
+	$(BIN)/python -m pytest
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || bash scripts/install_chromium.sh
+
+clean:
+	rm -rf warehouse/*.duckdb warehouse/build warehouse/models warehouse/data target logs

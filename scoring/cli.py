@@ -1,0 +1,125 @@
+"""The `scoring` command: one entry point for every step of the pipeline.
+
+    raw Kaggle files --ingest--> raw.duckdb --build (dbt)--> scoring.duckdb --train--> model --serve--> app
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from scoring import ScoringError
+from scoring.settings import WAREHOUSE_ENV, Settings
+
+
+def _scale(value: str) -> str | float:
+    if value in ("small", "full"):
+        return value
+    try:
+        fraction = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--scale: expected small, full or a fraction, got {value!r}") from None
+    if not 0 < fraction <= 1:
+        raise argparse.ArgumentTypeError(f"--scale: a fraction must be in (0, 1], got {value}")
+    return fraction
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="scoring", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        default=None,
+        help=f"warehouse directory (default: ${WAREHOUSE_ENV} or ./warehouse)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("generate", help="write the embedded default data set (synthetic Kaggle files)")
+    p.add_argument("--out", type=Path, required=True, help="directory to write the Kaggle files into")
+    p.add_argument("--scale", type=_scale, default="small", help="small (10%%), full, or a fraction in (0, 1]")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--format", choices=("csv", "parquet"), default="csv")
+
+    p = sub.add_parser("ingest", help="validate the Kaggle files in DIR and load them as raw tables")
+    p.add_argument("dir", type=Path)
+
+    sub.add_parser("build", help="build, test and publish the feature warehouse (dbt build)")
+
+    p = sub.add_parser("train", help="train the model on client_features and publish scores and explanations")
+    p.add_argument("--json", action="store_true", help="print the run's summary as one JSON object on stdout")
+    p.add_argument("--seed", type=int, default=None)
+
+    p = sub.add_parser("serve", help="serve the REST API and the dashboard")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+
+    p = sub.add_parser("run", help="everything end to end: data, ingest, build, train, serve")
+    p.add_argument("--data", type=Path, default=None, help="directory of real Kaggle files (default: generate the embedded default)")
+    p.add_argument("--scale", type=_scale, default="small", help="scale of the generated default data")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--no-serve", action="store_true", help="stop after training instead of serving")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+
+    p = sub.add_parser("users", help="manage the users allowed into the API and dashboard")
+    users = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    u = users.add_parser("add", help="add or update a user in the file named by $SCORING_USERS")
+    u.add_argument("name")
+    u.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings(warehouse=args.warehouse) if args.warehouse else Settings()
+    settings.export_env()
+    return settings
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if args.command == "generate":
+        from scoring.generate import generate
+
+        generate(args.out, scale=args.scale, seed=args.seed, fmt=args.format)
+    elif args.command == "ingest":
+        from scoring.ingest import ingest
+
+        ingest(args.dir, settings)
+    elif args.command == "build":
+        from scoring.build import build
+
+        build(settings)
+    elif args.command == "train":
+        from models_ml.train import train_cli
+
+        return train_cli(settings, as_json=args.json, seed=args.seed)
+    elif args.command == "serve":
+        from app import serve
+
+        serve(settings, host=args.host, port=args.port)
+    elif args.command == "run":
+        from scoring.pipeline import run
+
+        run(settings, data=args.data, scale=args.scale, seed=args.seed, serve=not args.no_serve, host=args.host, port=args.port)
+    elif args.command == "users":
+        from models_ml.auth import add_user_cli
+
+        add_user_cli(args.name, password_stdin=args.password_stdin)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return dispatch(args)
+    except ScoringError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing published", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
