@@ -1,0 +1,124 @@
+"""Reading the feature mart: the one SQL query of training, and the frames the model tables need.
+
+Features come only from `client_features` (built by dbt); nothing here computes a feature.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from scoring import ScoringError
+from scoring.settings import Settings
+from scoring.warehouse import duckdb_config
+
+KEY_COLUMNS = ("sk_id_curr", "is_train", "target")
+NUMERIC_TYPES = ("DOUBLE", "FLOAT", "REAL", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT", "BOOLEAN")
+
+
+@dataclass
+class TrainingData:
+    ids: np.ndarray  # int64
+    X: np.ndarray  # float64, NaN for missing
+    y: np.ndarray  # int8
+    features: list[str]
+
+    @property
+    def rows(self) -> int:
+        return len(self.ids)
+
+    def fingerprint(self) -> str:
+        """Same data, same fingerprint: ids, target and every feature value."""
+        h = hashlib.blake2b(digest_size=16)
+        h.update(",".join(self.features).encode())
+        for arr in (self.ids, self.y, self.X):
+            h.update(np.ascontiguousarray(arr).tobytes())
+        return h.hexdigest()
+
+
+def open_features(settings: Settings) -> duckdb.DuckDBPyConnection:
+    path = settings.features_db
+    if not path.exists():
+        raise ScoringError(f"{path}: no published feature warehouse; run `scoring build` first")
+    try:
+        return duckdb.connect(str(path), config=duckdb_config(settings, read_only=True))
+    except duckdb.Error as exc:
+        raise ScoringError(f"{path}: cannot open the feature warehouse ({str(exc).splitlines()[0]})") from None
+
+
+def feature_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Numeric columns of client_features, in table order, without the key, flag and target."""
+    try:
+        cols = con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_name = 'client_features' and table_schema = 'main' order by ordinal_position"
+        ).fetchall()
+    except duckdb.Error as exc:
+        raise ScoringError(f"client_features: cannot read the mart ({str(exc).splitlines()[0]})") from None
+    if not cols:
+        raise ScoringError("client_features: table not found in the feature warehouse")
+    names = {c for c, _ in cols}
+    for key in KEY_COLUMNS:
+        if key not in names:
+            raise ScoringError(f"client_features.{key}: column missing from the mart")
+    feats = [c for c, t in cols if c not in KEY_COLUMNS and t.split("(")[0].upper() in NUMERIC_TYPES]
+    if not feats:
+        raise ScoringError("client_features: no numeric feature column")
+    return feats
+
+
+def _to_matrix(result: dict[str, np.ndarray], features: list[str], n: int) -> np.ndarray:
+    X = np.empty((n, len(features)), dtype=np.float64)
+    for j, f in enumerate(features):
+        col = result.pop(f)
+        X[:, j] = np.ma.filled(np.ma.asarray(col).astype(np.float64), np.nan)
+    return X
+
+
+def _select_list(features: list[str]) -> str:
+    return ", ".join(f'cast("{f}" as double) as "{f}"' for f in features)
+
+
+def load_training(con: duckdb.DuckDBPyConnection, features: list[str]) -> TrainingData:
+    """The train rows: one query, ordered by id so that folds are reproducible."""
+    sql = f"select sk_id_curr, target, {_select_list(features)} from client_features where is_train order by sk_id_curr"
+    res = con.execute(sql).fetchnumpy()
+    ids = np.asarray(res.pop("sk_id_curr"), dtype=np.int64)
+    target = np.ma.asarray(res.pop("target"))
+    if np.ma.count_masked(target):
+        raise ScoringError("client_features.target: NULL target on a train row")
+    y = np.asarray(target, dtype=np.int8)
+    if len(ids) == 0:
+        raise ScoringError("client_features: no train rows (is_train = true)")
+    if len(np.unique(y)) < 2:
+        raise ScoringError("client_features.target: train rows hold only one class; cannot train")
+    return TrainingData(ids, _to_matrix(res, features, len(ids)), y, features)
+
+
+def load_unlabelled(con: duckdb.DuckDBPyConnection, features: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The test rows (new applications), for scoring once the model is fitted."""
+    sql = f"select sk_id_curr, {_select_list(features)} from client_features where not is_train order by sk_id_curr"
+    res = con.execute(sql).fetchnumpy()
+    ids = np.asarray(res.pop("sk_id_curr"), dtype=np.int64)
+    return ids, _to_matrix(res, features, len(ids))
+
+
+def feature_labels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    try:
+        return {f: (lbl or f) for f, lbl in con.execute("select feature, label from feature_catalog").fetchall()}
+    except duckdb.Error:
+        return {}
+
+
+def train_profile(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Gender and age band of the train clients, for the fairness table."""
+    try:
+        return con.execute(
+            "select sk_id_curr, gender, age_band from client_profile where is_train order by sk_id_curr"
+        ).df()
+    except duckdb.Error as exc:
+        raise ScoringError(f"client_profile: cannot read gender and age_band ({str(exc).splitlines()[0]})") from None

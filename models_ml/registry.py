@@ -1,0 +1,115 @@
+"""The model registry: one directory per run under `models/`, and `models/CURRENT` naming the one in service.
+
+    models/<run_id>/model.txt   LightGBM's own text format (loading it runs no code)
+    models/<run_id>/run.json    features, parameters, data fingerprint, metrics, threshold, costs,
+                                calibration breakpoints, neighbour space
+    models/CURRENT              the run id in service, replaced atomically after a successful run
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import lightgbm as lgb
+
+from scoring import ScoringError
+from scoring.settings import Settings
+from scoring.warehouse import scratch_path
+
+CURRENT = "CURRENT"
+
+
+def new_run_id(fingerprint: str, seed: int, now: datetime | None = None) -> str:
+    """Sortable: UTC timestamp first, then a short hash of the data and the seed."""
+    now = now or datetime.now(timezone.utc)
+    short = hashlib.sha256(f"{fingerprint}:{seed}:{now.isoformat()}".encode()).hexdigest()[:8]
+    return f"{now:%Y%m%dT%H%M%S%fZ}-{short}"
+
+
+def run_dir(settings: Settings, run_id: str) -> Path:
+    return settings.models_dir / run_id
+
+
+def save_run(settings: Settings, run_id: str, booster: lgb.Booster, record: dict) -> Path:
+    """Write model.txt and run.json into a scratch directory, then rename it into place."""
+    settings.models_dir.mkdir(parents=True, exist_ok=True)
+    dest = run_dir(settings, run_id)
+    tmp = scratch_path(dest)
+    tmp.mkdir()
+    try:
+        booster.save_model(str(tmp / "model.txt"))
+        (tmp / "run.json").write_text(json.dumps(record, indent=1, sort_keys=True, allow_nan=False))
+        os.replace(tmp, dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return dest
+
+
+def set_current(settings: Settings, run_id: str) -> None:
+    pointer = settings.models_dir / CURRENT
+    tmp = scratch_path(pointer)
+    tmp.write_text(run_id + "\n")
+    os.replace(tmp, pointer)
+
+
+def current_run_id(settings: Settings) -> str | None:
+    try:
+        text = (settings.models_dir / CURRENT).read_text().strip()
+    except FileNotFoundError:
+        return None
+    return text or None
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    run_id: str
+    booster: lgb.Booster
+    record: dict
+
+    @property
+    def features(self) -> list[str]:
+        return self.record["features"]
+
+    @property
+    def threshold(self) -> float:
+        return float(self.record["threshold"])
+
+
+def load_run(settings: Settings, run_id: str) -> LoadedModel:
+    d = run_dir(settings, run_id)
+    try:
+        record = json.loads((d / "run.json").read_text())
+        booster = lgb.Booster(model_file=str(d / "model.txt"))
+    except FileNotFoundError as exc:
+        raise ScoringError(f"{d}: model run is incomplete or missing ({exc.filename})") from None
+    return LoadedModel(run_id, booster, record)
+
+
+class ModelCache:
+    """The model in service: follows `models/CURRENT`, keeps loaded boosters per run id."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._loaded: dict[str, LoadedModel] = {}
+
+    def current(self) -> LoadedModel:
+        run_id = current_run_id(self.settings)
+        if run_id is None:
+            raise ScoringError(f"{self.settings.models_dir / CURRENT}: no model in service; run `scoring train` first")
+        with self._lock:
+            model = self._loaded.get(run_id)
+            if model is None:
+                model = load_run(self.settings, run_id)
+                # keep the previous one too: requests in flight may still use it
+                self._loaded = {k: v for k, v in list(self._loaded.items())[-1:]}
+                self._loaded[run_id] = model
+            return model
