@@ -1,0 +1,1 @@
+"""The Gradio dashboard for relationship managers: layout (ui.py), event glue (panels.py), charts."""

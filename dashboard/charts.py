@@ -1,0 +1,264 @@
+"""Charts for the dashboard: plain data in, a plotly figure and its text alternative out.
+
+Accessibility rules every chart follows (WCAG 2.1 AA 1.1.1, 1.4.1, 1.4.3):
+- each function returns `(figure, alt_text)`; the dashboard shows the text beside the chart;
+- class is carried by marker shape and a text label as well as colour (repaid = circle, defaulted =
+  cross, unknown = diamond, this client = large star labelled "this client");
+- Okabe-Ito colours (blue #0072B2, vermillion #D55E00), text in near-black on white.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard.format import format_value, percent
+
+BLUE = "#0072B2"  # below the threshold / lowers risk / repaid
+VERMILLION = "#D55E00"  # above the threshold / raises risk / defaulted
+GREY = "#595959"  # unknown outcome (new applications); 7:1 on white
+INK = "#1a1a1a"
+BLUE_BAND = "#cfe3f1"
+VERMILLION_BAND = "#f6d5c0"
+FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif", size=14, color=INK)
+
+# class -> (colour, marker symbol); the legend and the axis labels carry the class name in words.
+CLASS_STYLE = {
+    "repaid": (BLUE, "circle"),
+    "defaulted": (VERMILLION, "x"),
+    "unknown": (GREY, "diamond"),
+}
+
+
+def _layout(fig: go.Figure, title: str, height: int = 360, **kw) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left"),
+        font=FONT,
+        height=height,
+        margin=dict(l=10, r=10, t=60, b=40),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        **kw,
+    )
+    fig.update_xaxes(showgrid=True, gridcolor="#e5e5e5", zeroline=False, automargin=True)
+    fig.update_yaxes(showgrid=True, gridcolor="#e5e5e5", zeroline=False, automargin=True)
+    return fig
+
+
+def empty(message: str) -> tuple[go.Figure, str]:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font=dict(size=16))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, "", height=200), message
+
+
+# --- decision --------------------------------------------------------------------------------------
+
+
+def gauge(probability: float, threshold: float) -> tuple[go.Figure, str]:
+    """The client's probability on a 0-100 % dial: blue band = accepted, vermillion = refused."""
+    p, t = probability * 100, threshold * 100
+    refused = probability >= threshold
+    top = max(100.0, p)
+    # A dial with a threshold at 8 % would squeeze the accepted band into a sliver; zoom to the useful range.
+    axis_max = min(100.0, max(4 * t, p * 1.25, 10.0))
+    axis_max = max(axis_max, p)
+    fig = go.Figure(
+        go.Indicator(
+            mode="gauge+number+delta",
+            value=round(p, 1),
+            number=dict(suffix=" %", valueformat=".1f", font=dict(size=40)),
+            delta=dict(reference=round(t, 1), valueformat=".1f", suffix=" pts", increasing=dict(color=VERMILLION), decreasing=dict(color=BLUE)),
+            gauge=dict(
+                axis=dict(range=[0, axis_max], ticksuffix=" %", tickfont=dict(size=12)),
+                bar=dict(color=INK, thickness=0.25),
+                steps=[
+                    dict(range=[0, t], color=BLUE_BAND, name="accepted"),
+                    dict(range=[t, min(top, axis_max)], color=VERMILLION_BAND, name="refused"),
+                ],
+                threshold=dict(line=dict(color=INK, width=4), thickness=0.9, value=t),
+            ),
+            domain=dict(x=[0, 1], y=[0, 1]),
+        )
+    )
+    fig.add_annotation(
+        text=f"accepted below {t:.1f} %  |  refused from {t:.1f} %",
+        x=0.5, y=-0.08, xref="paper", yref="paper", showarrow=False, font=dict(size=13),
+    )
+    _layout(fig, f"Probability of default — {'REFUSED' if refused else 'ACCEPTED'}", height=300)
+    distance = p - t
+    alt = (
+        f"Gauge: probability of default {p:.1f} % against a threshold of {t:.1f} %; "
+        f"{abs(distance):.1f} points {'above' if distance >= 0 else 'below'} it, so the application is "
+        f"{'refused' if refused else 'accepted'}."
+    )
+    return fig, alt
+
+
+# --- explanations ----------------------------------------------------------------------------------
+
+
+def explanation_bars(contributions: Sequence[dict], rest: dict | None, title: str = "What moved this client's score") -> tuple[go.Figure, str]:
+    """Horizontal bars of SHAP contributions (log-odds), the largest on top, each labelled with the client's value."""
+    items = list(contributions)
+    labels = [f"{c['label']} = {format_value(c.get('value'))}" for c in items]
+    values = [float(c["contribution"]) for c in items]
+    if rest and rest.get("count"):
+        labels.append(f"{rest['count']} other features")
+        values.append(float(rest["contribution"]))
+    labels, values = labels[::-1], values[::-1]
+    colours = [VERMILLION if v > 0 else BLUE for v in values]
+    words = ["raises risk" if v > 0 else "lowers risk" for v in values]
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            marker=dict(color=colours, pattern=dict(shape=["/" if v > 0 else "" for v in values], fgcolor="white", size=6)),
+            text=[f"{v:+.2f} {w}" for v, w in zip(values, words)],
+            textposition="auto",
+            hovertemplate="%{y}<br>%{x:+.3f} (log-odds)<extra></extra>",
+        )
+    )
+    _layout(fig, title, height=max(300, 34 * len(values) + 90))
+    fig.update_xaxes(title="contribution to the risk score (log-odds): right raises risk, left lowers it", zeroline=True, zerolinecolor=INK)
+    up = [c for c in items if c["contribution"] > 0][:3]
+    down = [c for c in items if c["contribution"] < 0][:3]
+    alt = "Bar chart of the features that moved the score. "
+    alt += ("Raising risk: " + "; ".join(f"{c['label']} ({format_value(c.get('value'))}, {c['contribution']:+.2f})" for c in up) + ". ") if up else ""
+    alt += ("Lowering risk: " + "; ".join(f"{c['label']} ({format_value(c.get('value'))}, {c['contribution']:+.2f})" for c in down) + ".") if down else ""
+    return fig, alt.strip()
+
+
+def importance_bars(importance: Sequence[dict], top: int = 15) -> tuple[go.Figure, str]:
+    items = sorted(importance, key=lambda r: -float(r["mean_abs_shap"]))[:top]
+    labels = [r.get("label") or r["feature"] for r in items][::-1]
+    values = [float(r["mean_abs_shap"]) for r in items][::-1]
+    fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker_color=BLUE, text=[f"{v:.3f}" for v in values], textposition="auto"))
+    _layout(fig, "What matters for all clients (mean |SHAP|)", height=max(300, 28 * len(values) + 90))
+    fig.update_xaxes(title="mean absolute contribution (log-odds)")
+    alt = "Global importance, most important first: " + ", ".join(f"{r.get('label') or r['feature']} ({float(r['mean_abs_shap']):.3f})" for r in items[:8]) + "."
+    return fig, alt
+
+
+# --- comparison ------------------------------------------------------------------------------------
+
+
+def _finite(values) -> list[float]:
+    return [float(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+
+
+def box_by_class(groups: dict[str, dict[str, list]], client: dict[str, float | None], features: Sequence[str], labels: dict[str, str]) -> tuple[go.Figure, str]:
+    """One box plot per feature, one box per class, the client as a labelled star.
+
+    `groups[class][feature]` is the population's values; `client[feature]` the client's own value.
+    """
+    features = list(features)
+    if not features:
+        return empty("Choose at least one feature to compare.")
+    fig = make_subplots(rows=1, cols=len(features), subplot_titles=[labels.get(f, f) for f in features], horizontal_spacing=0.08)
+    alt_parts = []
+    for col, feature in enumerate(features, start=1):
+        medians = []
+        for cls, values in groups.items():
+            colour, symbol = CLASS_STYLE.get(cls, CLASS_STYLE["unknown"])
+            vals = _finite(values.get(feature, []))
+            if not vals:
+                continue
+            fig.add_trace(
+                go.Box(y=vals, name=f"{cls} (n={len(vals):,})", marker=dict(color=colour, symbol=symbol), line=dict(color=colour),
+                       boxpoints=False, legendgroup=cls, showlegend=False),
+                row=1, col=col,
+            )
+            vals.sort()
+            medians.append(f"{cls} median {format_value(vals[len(vals) // 2])}")
+        value = client.get(feature)
+        if value is not None and not (isinstance(value, float) and math.isnan(value)):
+            # A dashed line across the boxes, labelled in words, so the client's place needs no colour.
+            fig.add_hline(y=float(value), line=dict(color=INK, width=2, dash="dash"), row=1, col=col,
+                          annotation_text=f"this client: {format_value(value)}", annotation_position="top left",
+                          annotation_font=dict(size=12, color=INK))
+        alt_parts.append(f"{labels.get(feature, feature)}: client {format_value(value)}; " + ", ".join(medians))
+    _layout(fig, "Client against the population, by outcome", height=420)
+    return fig, "Box plots by outcome. " + ". ".join(alt_parts) + "."
+
+
+def scatter_by_class(groups: dict[str, dict[str, list]], client: dict[str, float | None], fx: str, fy: str, labels: dict[str, str]) -> tuple[go.Figure, str]:
+    fig = go.Figure()
+    counts = []
+    for cls, values in groups.items():
+        colour, symbol = CLASS_STYLE.get(cls, CLASS_STYLE["unknown"])
+        xs, ys = values.get(fx, []), values.get(fy, [])
+        pairs = [(x, y) for x, y in zip(xs, ys) if x is not None and y is not None]
+        if not pairs:
+            continue
+        counts.append(f"{len(pairs):,} {cls}")
+        fig.add_trace(
+            go.Scattergl(x=[p[0] for p in pairs], y=[p[1] for p in pairs], mode="markers", name=cls,
+                         marker=dict(color=colour, symbol=symbol, size=6, opacity=0.55))
+        )
+    cx, cy = client.get(fx), client.get(fy)
+    if cx is not None and cy is not None:
+        fig.add_trace(
+            go.Scatter(x=[cx], y=[cy], mode="markers+text", name="this client", text=["this client"], textposition="top center",
+                       marker=dict(symbol="star", size=22, color=INK, line=dict(color="white", width=2)))
+        )
+    lx, ly = labels.get(fx, fx), labels.get(fy, fy)
+    _layout(fig, f"{ly} against {lx}", height=460, legend=dict(title="outcome (shape and colour)"))
+    fig.update_xaxes(title=lx)
+    fig.update_yaxes(title=ly)
+    alt = f"Scatter plot of {ly} against {lx} for {', '.join(counts) or 'no'} clients; this client at ({format_value(cx)}, {format_value(cy)})."
+    return fig, alt
+
+
+# --- the model -------------------------------------------------------------------------------------
+
+
+def roc(points: Sequence[dict], auc: float | None) -> tuple[go.Figure, str]:
+    fpr = [float(p["fpr"]) for p in points]
+    tpr = [float(p["tpr"]) for p in points]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance", line=dict(color=GREY, dash="dash")))
+    fig.add_trace(go.Scatter(x=fpr, y=tpr, mode="lines", name="model (out of fold)", line=dict(color=BLUE, width=3)))
+    title = f"ROC curve — AUC {auc:.3f}" if auc is not None else "ROC curve"
+    _layout(fig, title, height=380)
+    fig.update_xaxes(title="false positive rate (good clients refused)", range=[0, 1])
+    fig.update_yaxes(title="true positive rate (defaulters caught)", range=[0, 1])
+    return fig, f"ROC curve of the out-of-fold predictions{f', area under the curve {auc:.3f}' if auc is not None else ''}; the dashed diagonal is chance."
+
+
+def cost_curve(curve: Sequence[dict], threshold: float, costs: dict | None = None) -> tuple[go.Figure, str]:
+    xs = [float(r["threshold"]) for r in curve]
+    ys = [float(r["cost_per_client"]) for r in curve]
+    fig = go.Figure(go.Scatter(x=xs, y=ys, mode="lines", name="expected cost per client", line=dict(color=BLUE, width=3)))
+    chosen = min(range(len(xs)), key=lambda i: abs(xs[i] - threshold)) if xs else None
+    if chosen is not None:
+        fig.add_vline(x=threshold, line=dict(color=VERMILLION, width=2, dash="dash"))
+        fig.add_trace(go.Scatter(x=[threshold], y=[ys[chosen]], mode="markers+text", text=[f"chosen threshold {threshold:.3f}"],
+                                 textposition="top right", marker=dict(symbol="diamond", size=14, color=VERMILLION), name="chosen threshold"))
+    cost_txt = f" (missed default costs {costs.get('fn')}, refused good client {costs.get('fp')})" if costs else ""
+    _layout(fig, "Expected cost per client against the threshold" + cost_txt, height=380)
+    fig.update_xaxes(title="threshold on the probability of default")
+    fig.update_yaxes(title="cost per client")
+    best = f"; the chosen threshold {threshold:.3f} costs {ys[chosen]:.3f} per client" if chosen is not None else ""
+    return fig, f"Line chart of expected cost per client for thresholds from {min(xs, default=0):.2f} to {max(xs, default=1):.2f}{best}."
+
+
+def calibration(bins: Sequence[dict]) -> tuple[go.Figure, str]:
+    xs = [float(b["mean_predicted"]) for b in bins]
+    ys = [float(b["observed_rate"]) for b in bins]
+    ns = [int(b.get("count", 0)) for b in bins]
+    top = max(xs + ys + [0.05]) * 1.05
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", name="perfect calibration", line=dict(color=GREY, dash="dash")))
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name="model", marker=dict(size=9, color=BLUE), line=dict(color=BLUE),
+                             customdata=ns, hovertemplate="predicted %{x:.3f}<br>observed %{y:.3f}<br>n=%{customdata}<extra></extra>"))
+    _layout(fig, "Calibration: predicted against observed default rate", height=380)
+    fig.update_xaxes(title="mean predicted probability", range=[0, top])
+    fig.update_yaxes(title="observed default rate", range=[0, top])
+    worst = max((abs(x - y) for x, y in zip(xs, ys)), default=0)
+    return fig, f"Calibration plot over {len(xs)} bins; the largest gap between predicted and observed default rate is {percent(worst)}."
