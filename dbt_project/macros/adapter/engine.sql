@@ -1,0 +1,63 @@
+{#
+  Everything engine-specific lives here, behind adapter.dispatch: the models call these macros only.
+  The default__ versions are plain SQL where one exists; duckdb__ versions use DuckDB's own syntax.
+#}
+
+{# a / b, NULL when b is 0 or NULL (DuckDB returns inf for x / 0.0) #}
+{% macro safe_divide(numerator, denominator) %}
+  {{ return(adapter.dispatch('safe_divide', 'scoring')(numerator, denominator)) }}
+{% endmacro %}
+{% macro default__safe_divide(numerator, denominator) %}(cast({{ numerator }} as double) / nullif(cast({{ denominator }} as double), 0)){% endmacro %}
+
+{# Sample variance (NULL with fewer than two values) #}
+{% macro variance(expr) %}{{ return(adapter.dispatch('variance', 'scoring')(expr)) }}{% endmacro %}
+{% macro default__variance(expr) %}var_samp({{ expr }}){% endmacro %}
+
+{# Number of rows where a condition holds #}
+{% macro count_where(condition) %}{{ return(adapter.dispatch('count_where', 'scoring')(condition)) }}{% endmacro %}
+{% macro default__count_where(condition) %}sum(case when {{ condition }} then 1 else 0 end){% endmacro %}
+{% macro duckdb__count_where(condition) %}count_if({{ condition }}){% endmacro %}
+
+{# Smallest / largest of several expressions, ignoring NULLs (DuckDB and Postgres least/greatest do) #}
+{% macro least_of(exprs) %}{{ return(adapter.dispatch('least_of', 'scoring')(exprs)) }}{% endmacro %}
+{% macro default__least_of(exprs) %}least({{ exprs | join(', ') }}){% endmacro %}
+{% macro greatest_of(exprs) %}{{ return(adapter.dispatch('greatest_of', 'scoring')(exprs)) }}{% endmacro %}
+{% macro default__greatest_of(exprs) %}greatest({{ exprs | join(', ') }}){% endmacro %}
+
+{# Two relations combined by column name (a column missing on one side is NULL there) #}
+{% macro union_by_name(first_select, second_select) %}{{ return(adapter.dispatch('union_by_name', 'scoring')(first_select, second_select)) }}{% endmacro %}
+{% macro duckdb__union_by_name(first_select, second_select) %}
+{{ first_select }}
+union all by name
+{{ second_select }}
+{% endmacro %}
+
+{# A table-valued SQL function over "a relation named by a string" (the what-if endpoint passes a
+   registered DataFrame). DuckDB: table macro + query_table. #}
+{% macro create_table_function(name, parameter, body) %}{{ return(adapter.dispatch('create_table_function', 'scoring')(name, parameter, body)) }}{% endmacro %}
+{% macro duckdb__create_table_function(name, parameter, body) %}
+create or replace macro {{ name }}({{ parameter }}) as table
+{{ body }}
+{% endmacro %}
+
+{% macro relation_named_by(parameter) %}{{ return(adapter.dispatch('relation_named_by', 'scoring')(parameter)) }}{% endmacro %}
+{% macro duckdb__relation_named_by(parameter) %}query_table({{ parameter }}){% endmacro %}
+
+{# Integer 0/1 from a boolean condition; NULL stays NULL #}
+{% macro as_flag(condition) %}{{ return(adapter.dispatch('as_flag', 'scoring')(condition)) }}{% endmacro %}
+{% macro default__as_flag(condition) %}cast(({{ condition }}) as integer){% endmacro %}
+
+{# Row number within a partition, newest first (window boundaries such as "last 3 records") #}
+{% macro row_number_desc(partition_by, order_by) %}row_number() over (partition by {{ partition_by }} order by {{ order_by }} desc){% endmacro %}
+
+{# Standard deviation of a few expressions in one row (sample, NULL with fewer than two non-NULL) #}
+{% macro row_stddev(exprs) %}
+  {%- set n -%}({% for e in exprs %}(case when {{ e }} is null then 0 else 1 end){{ ' + ' if not loop.last }}{% endfor %}){%- endset -%}
+  {%- set s -%}({% for e in exprs %}coalesce({{ e }}, 0){{ ' + ' if not loop.last }}{% endfor %}){%- endset -%}
+  {%- set ss -%}({% for e in exprs %}coalesce({{ e }} * {{ e }}, 0){{ ' + ' if not loop.last }}{% endfor %}){%- endset -%}
+  case when {{ n }} > 1 then sqrt(greatest(({{ ss }} - {{ s }} * {{ s }} / {{ n }}) / ({{ n }} - 1), 0)) end
+{%- endmacro %}
+
+{# Database-specific CHECKPOINT before the file is copied for publication #}
+{% macro checkpoint_database(database) %}{{ return(adapter.dispatch('checkpoint_database', 'scoring')(database)) }}{% endmacro %}
+{% macro duckdb__checkpoint_database(database) %}checkpoint {{ database }}{% endmacro %}

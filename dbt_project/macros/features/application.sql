@@ -1,0 +1,166 @@
+{#
+  Application features: the cleaning of the application columns, the domain ratios and the one-hot
+  columns. They exist once, as two table functions persisted in the warehouse (created on run start):
+    application_clean(rel)     raw Kaggle application columns -> cleaned snake_case columns
+    application_features(rel)  raw Kaggle application columns -> sk_id_curr + every app_* feature
+  `rel` names any relation with the Kaggle application columns (TARGET optional, ignored), e.g. a
+  DataFrame registered by the app's what-if endpoint. The dbt models select from these functions,
+  so the app and client_features compute the same values with the same SQL.
+#}
+
+{% macro application_numeric_columns() -%}
+  {{ return((
+    "CNT_CHILDREN AMT_INCOME_TOTAL AMT_CREDIT AMT_ANNUITY AMT_GOODS_PRICE REGION_POPULATION_RELATIVE "
+    "DAYS_BIRTH DAYS_EMPLOYED DAYS_REGISTRATION DAYS_ID_PUBLISH OWN_CAR_AGE FLAG_MOBIL FLAG_EMP_PHONE "
+    "FLAG_WORK_PHONE FLAG_CONT_MOBILE FLAG_PHONE FLAG_EMAIL CNT_FAM_MEMBERS REGION_RATING_CLIENT "
+    "REGION_RATING_CLIENT_W_CITY HOUR_APPR_PROCESS_START REG_REGION_NOT_LIVE_REGION REG_REGION_NOT_WORK_REGION "
+    "LIVE_REGION_NOT_WORK_REGION REG_CITY_NOT_LIVE_CITY REG_CITY_NOT_WORK_CITY LIVE_CITY_NOT_WORK_CITY "
+    "EXT_SOURCE_1 EXT_SOURCE_2 EXT_SOURCE_3 "
+    "APARTMENTS_AVG BASEMENTAREA_AVG YEARS_BEGINEXPLUATATION_AVG YEARS_BUILD_AVG COMMONAREA_AVG ELEVATORS_AVG "
+    "ENTRANCES_AVG FLOORSMAX_AVG FLOORSMIN_AVG LANDAREA_AVG LIVINGAPARTMENTS_AVG LIVINGAREA_AVG "
+    "NONLIVINGAPARTMENTS_AVG NONLIVINGAREA_AVG APARTMENTS_MODE BASEMENTAREA_MODE YEARS_BEGINEXPLUATATION_MODE "
+    "YEARS_BUILD_MODE COMMONAREA_MODE ELEVATORS_MODE ENTRANCES_MODE FLOORSMAX_MODE FLOORSMIN_MODE LANDAREA_MODE "
+    "LIVINGAPARTMENTS_MODE LIVINGAREA_MODE NONLIVINGAPARTMENTS_MODE NONLIVINGAREA_MODE APARTMENTS_MEDI "
+    "BASEMENTAREA_MEDI YEARS_BEGINEXPLUATATION_MEDI YEARS_BUILD_MEDI COMMONAREA_MEDI ELEVATORS_MEDI "
+    "ENTRANCES_MEDI FLOORSMAX_MEDI FLOORSMIN_MEDI LANDAREA_MEDI LIVINGAPARTMENTS_MEDI LIVINGAREA_MEDI "
+    "NONLIVINGAPARTMENTS_MEDI NONLIVINGAREA_MEDI TOTALAREA_MODE "
+    "OBS_30_CNT_SOCIAL_CIRCLE DEF_30_CNT_SOCIAL_CIRCLE OBS_60_CNT_SOCIAL_CIRCLE DEF_60_CNT_SOCIAL_CIRCLE "
+    "DAYS_LAST_PHONE_CHANGE FLAG_DOCUMENT_2 FLAG_DOCUMENT_3 FLAG_DOCUMENT_4 FLAG_DOCUMENT_5 FLAG_DOCUMENT_6 "
+    "FLAG_DOCUMENT_7 FLAG_DOCUMENT_8 FLAG_DOCUMENT_9 FLAG_DOCUMENT_10 FLAG_DOCUMENT_11 FLAG_DOCUMENT_12 "
+    "FLAG_DOCUMENT_13 FLAG_DOCUMENT_14 FLAG_DOCUMENT_15 FLAG_DOCUMENT_16 FLAG_DOCUMENT_17 FLAG_DOCUMENT_18 "
+    "FLAG_DOCUMENT_19 FLAG_DOCUMENT_20 FLAG_DOCUMENT_21 AMT_REQ_CREDIT_BUREAU_HOUR AMT_REQ_CREDIT_BUREAU_DAY "
+    "AMT_REQ_CREDIT_BUREAU_WEEK AMT_REQ_CREDIT_BUREAU_MON AMT_REQ_CREDIT_BUREAU_QRT AMT_REQ_CREDIT_BUREAU_YEAR"
+  ).split()) }}
+{%- endmacro %}
+
+{# Category levels (all levels of the full Kaggle data); placeholders XNA become NULL in cleaning #}
+{% macro application_category_levels() -%}
+  {{ return({
+    'NAME_CONTRACT_TYPE': ['Cash loans', 'Revolving loans'],
+    'CODE_GENDER': ['F', 'M'],
+    'FLAG_OWN_CAR': ['Y'],
+    'FLAG_OWN_REALTY': ['Y'],
+    'NAME_TYPE_SUITE': ['Unaccompanied', 'Family', 'Spouse, partner', 'Children', 'Other_A', 'Other_B', 'Group of people'],
+    'NAME_INCOME_TYPE': ['Working', 'Commercial associate', 'Pensioner', 'State servant', 'Unemployed', 'Student', 'Businessman', 'Maternity leave'],
+    'NAME_EDUCATION_TYPE': ['Secondary / secondary special', 'Higher education', 'Incomplete higher', 'Lower secondary', 'Academic degree'],
+    'NAME_FAMILY_STATUS': ['Married', 'Single / not married', 'Civil marriage', 'Separated', 'Widow'],
+    'NAME_HOUSING_TYPE': ['House / apartment', 'With parents', 'Municipal apartment', 'Rented apartment', 'Office apartment', 'Co-op apartment'],
+    'OCCUPATION_TYPE': ['Laborers', 'Sales staff', 'Core staff', 'Managers', 'Drivers', 'High skill tech staff', 'Accountants',
+                        'Medicine staff', 'Security staff', 'Cooking staff', 'Cleaning staff', 'Private service staff',
+                        'Low-skill Laborers', 'Waiters/barmen staff', 'Secretaries', 'Realty agents', 'HR staff', 'IT staff'],
+    'WEEKDAY_APPR_PROCESS_START': ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'],
+    'ORGANIZATION_TYPE': ['Business Entity Type 3', 'Self-employed', 'Other', 'Medicine', 'Business Entity Type 2', 'Government',
+                          'School', 'Trade: type 7', 'Kindergarten', 'Construction', 'Business Entity Type 1', 'Transport: type 4',
+                          'Trade: type 3', 'Industry: type 9', 'Industry: type 3', 'Security', 'Housing', 'Industry: type 11',
+                          'Military', 'Bank', 'Agriculture', 'Police', 'Transport: type 2', 'Postal', 'Security Ministries',
+                          'Trade: type 2', 'Restaurant', 'Services', 'University', 'Industry: type 7', 'Transport: type 3',
+                          'Industry: type 1', 'Hotel', 'Electricity', 'Industry: type 4', 'Trade: type 6', 'Industry: type 5',
+                          'Insurance', 'Telecom', 'Emergency', 'Industry: type 2', 'Advertising', 'Realtor', 'Culture',
+                          'Industry: type 12', 'Trade: type 1', 'Mobile', 'Legal Services', 'Cleaning', 'Transport: type 1',
+                          'Industry: type 6', 'Industry: type 10', 'Religion', 'Industry: type 13', 'Trade: type 4',
+                          'Trade: type 5', 'Industry: type 8'],
+    'FONDKAPREMONT_MODE': ['reg oper account', 'reg oper spec account', 'org spec account', 'not specified'],
+    'HOUSETYPE_MODE': ['block of flats', 'specific housing', 'terraced house'],
+    'WALLSMATERIAL_MODE': ['Panel', 'Stone, brick', 'Block', 'Wooden', 'Mixed', 'Monolithic', 'Others'],
+    'EMERGENCYSTATE_MODE': ['Yes'],
+  }) }}
+{%- endmacro %}
+
+{# Cleaning: typed snake_case columns; DAYS_EMPLOYED 365243 (pensioners, unemployed) -> NULL + flag;
+   placeholder levels (XNA, Unknown) -> NULL. #}
+{% macro application_clean_select(rel_param) -%}
+  select
+    cast("SK_ID_CURR" as bigint) as sk_id_curr,
+  {%- for c in application_numeric_columns() %}
+    {%- if c == 'DAYS_EMPLOYED' %}
+    cast(case when "DAYS_EMPLOYED" = 365243 then null else "DAYS_EMPLOYED" end as double) as days_employed,
+    {{ as_flag('"DAYS_EMPLOYED" = 365243') }} as days_employed_is_sentinel,
+    {%- else %}
+    cast("{{ c }}" as double) as {{ c | lower }},
+    {%- endif %}
+  {%- endfor %}
+  {%- for c in application_category_levels() %}
+    cast(case when "{{ c }}" in ('XNA', 'Unknown') then null else "{{ c }}" end as varchar) as {{ c | lower }}{{ ',' if not loop.last }}
+  {%- endfor %}
+  from {{ relation_named_by(rel_param) }}
+{%- endmacro %}
+
+{% macro application_feature_specs() -%}
+  {%- set t = 'application' -%}
+  {%- set specs = [] -%}
+  {%- for c in application_numeric_columns() -%}
+    {%- do specs.append(feature('app_' ~ (c | lower), c | lower, t, c, 'value on the application',
+          'Application: ' ~ column_words(c) ~ (' (NULL for pensioners and unemployed)' if c == 'DAYS_EMPLOYED' else ''))) -%}
+  {%- endfor -%}
+  {%- do specs.append(feature('app_days_employed_is_sentinel', 'days_employed_is_sentinel', t, 'DAYS_EMPLOYED',
+        'flag: DAYS_EMPLOYED was the 365243 placeholder', 'Application: no employment period (pensioner or unemployed)')) -%}
+  {%- for c, levels in application_category_levels().items() -%}
+    {%- for level in levels -%}
+      {%- do specs.append(feature('app_' ~ (c | lower) ~ '_' ~ slug(level),
+            'case when ' ~ (c | lower) ~ " = '" ~ level ~ "' then 1 else 0 end", t, c,
+            'one-hot: 1 if the level is "' ~ level ~ '"', 'Application: ' ~ column_words(c) ~ ' is "' ~ level ~ '"')) -%}
+    {%- endfor -%}
+  {%- endfor -%}
+  {%- set ext = ['ext_source_1', 'ext_source_2', 'ext_source_3'] -%}
+  {%- set ext_n = '((case when ext_source_1 is null then 0 else 1 end) + (case when ext_source_2 is null then 0 else 1 end) + (case when ext_source_3 is null then 0 else 1 end))' -%}
+  {%- set documents = [] -%}
+  {%- for i in range(2, 22) %}{% do documents.append('flag_document_' ~ i) %}{% endfor -%}
+  {%- set documents = '(' ~ documents | join(' + ') ~ ')' -%}
+  {%- set ratios = [
+      ('app_credit_to_income_ratio', safe_divide('amt_credit', 'amt_income_total'), 'Credit amount / income'),
+      ('app_annuity_to_income_ratio', safe_divide('amt_annuity', 'amt_income_total'), 'Annuity / income'),
+      ('app_annuity_to_credit_ratio', safe_divide('amt_annuity', 'amt_credit'), 'Payment rate: annuity / credit amount'),
+      ('app_goods_to_credit_ratio', safe_divide('amt_goods_price', 'amt_credit'), 'Goods price / credit amount'),
+      ('app_credit_minus_goods', 'amt_credit - amt_goods_price', 'Credit amount above the goods price'),
+      ('app_employed_to_age_ratio', safe_divide('days_employed', 'days_birth'), 'Share of life employed (employment / age)'),
+      ('app_income_per_person', safe_divide('amt_income_total', 'cnt_fam_members'), 'Income per family member'),
+      ('app_income_per_child', safe_divide('amt_income_total', '1 + cnt_children'), 'Income / (1 + children)'),
+      ('app_children_to_family_ratio', safe_divide('cnt_children', 'cnt_fam_members'), 'Children / family members'),
+      ('app_annuity_to_income_per_person_ratio', safe_divide('amt_annuity', safe_divide('amt_income_total', 'cnt_fam_members')), 'Annuity / income per family member'),
+      ('app_credit_term_years', safe_divide('amt_credit', 'amt_annuity * 12'), 'Credit length in years (credit / yearly annuity)'),
+      ('app_car_age_to_age_ratio', safe_divide('own_car_age', '-days_birth / 365.25'), 'Car age / client age'),
+      ('app_phone_change_to_age_ratio', safe_divide('days_last_phone_change', 'days_birth'), 'Days since phone change / age'),
+      ('app_registration_to_age_ratio', safe_divide('days_registration', 'days_birth'), 'Days since registration / age'),
+      ('app_id_publish_to_age_ratio', safe_divide('days_id_publish', 'days_birth'), 'Days since ID document / age'),
+      ('app_age_years', '-days_birth / 365.25', 'Age in years'),
+      ('app_employment_years', '-days_employed / 365.25', 'Years employed (NULL for pensioners and unemployed)'),
+      ('app_ext_source_mean', safe_divide('coalesce(ext_source_1, 0) + coalesce(ext_source_2, 0) + coalesce(ext_source_3, 0)', ext_n), 'External scores: average of those known'),
+      ('app_ext_source_min', least_of(ext), 'External scores: lowest'),
+      ('app_ext_source_max', greatest_of(ext), 'External scores: highest'),
+      ('app_ext_source_std', row_stddev(ext), 'External scores: spread (standard deviation)'),
+      ('app_ext_source_product', 'ext_source_1 * ext_source_2 * ext_source_3', 'External scores multiplied'),
+      ('app_ext_source_weighted', '(2 * ext_source_1 + ext_source_2 + 3 * ext_source_3) / 6', 'External scores, weighted sum (2, 1, 3)'),
+      ('app_ext_source_missing_count', '3 - ' ~ ext_n, 'External scores missing (0-3)'),
+      ('app_ext_source_2_x_age', 'ext_source_2 * days_birth / -365.25', 'External score 2 x age'),
+      ('app_ext_source_3_to_age_ratio', safe_divide('ext_source_3', '-days_birth / 365.25'), 'External score 3 / age'),
+      ('app_document_count', documents, 'Documents provided'),
+      ('app_contact_flag_count', '(flag_mobil + flag_emp_phone + flag_work_phone + flag_cont_mobile + flag_phone + flag_email)', 'Contact channels given'),
+      ('app_address_mismatch_count', '(reg_region_not_live_region + reg_region_not_work_region + live_region_not_work_region + reg_city_not_live_city + reg_city_not_work_city + live_city_not_work_city)', 'Address mismatches (region, city)'),
+      ('app_bureau_enquiries_total', '(coalesce(amt_req_credit_bureau_hour, 0) + coalesce(amt_req_credit_bureau_day, 0) + coalesce(amt_req_credit_bureau_week, 0) + coalesce(amt_req_credit_bureau_mon, 0) + coalesce(amt_req_credit_bureau_qrt, 0) + coalesce(amt_req_credit_bureau_year, 0))', 'Credit bureau enquiries in the last year'),
+      ('app_social_circle_default_rate_30', safe_divide('def_30_cnt_social_circle', 'obs_30_cnt_social_circle'), 'Social circle: share defaulted (30 days)'),
+      ('app_social_circle_default_rate_60', safe_divide('def_60_cnt_social_circle', 'obs_60_cnt_social_circle'), 'Social circle: share defaulted (60 days)'),
+  ] -%}
+  {%- for name, sql, label in ratios -%}
+    {%- do specs.append(feature(name, sql, t, none, 'ratio or combination of application columns', label)) -%}
+  {%- endfor -%}
+  {{ return(specs) }}
+{%- endmacro %}
+
+{% macro application_features_select(rel_param) -%}
+  with cleaned as (
+    {{ application_clean_select(rel_param) }}
+  )
+  select
+    sk_id_curr,
+    {{- render_features(application_feature_specs()) }}
+  from cleaned
+{%- endmacro %}
+
+{# on-run-start: (re)create the two table functions in the build database #}
+{% macro create_application_macros() -%}
+  {%- if execute -%}
+    {%- do run_query(create_table_function(target.database ~ '.main.application_clean', 'rel', application_clean_select('rel'))) -%}
+    {%- do run_query(create_table_function(target.database ~ '.main.application_features', 'rel', application_features_select('rel'))) -%}
+  {%- endif -%}
+  select 1
+{%- endmacro %}

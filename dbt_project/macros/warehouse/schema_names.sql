@@ -1,0 +1,5 @@
+{# Stable, readable schema names: staging, intermediate, tests; marts in the default schema (main),
+   so analysts write `select * from client_features`. #}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+  {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}
+{%- endmacro %}

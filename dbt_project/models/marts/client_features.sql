@@ -1,0 +1,41 @@
+-- One row per application (train and test): the key, the train/test flag, the target (NULL for test
+-- rows, the only target column), then every feature: app_* from the application_features table
+-- function, then the per-client side-table families. Clients without history get NULL there.
+{{ config(post_hook="{{ comment_feature_columns(this) }}") }}
+
+with applications as (
+    select "SK_ID_CURR" as sk_id_curr, is_train, cast("TARGET" as integer) as target
+    from {{ ref('stg_applications') }}
+),
+
+application_features as (
+    select * from {{ ref('int_applications__features') }}
+),
+{% for model, _ in side_table_feature_groups() %}
+{{ model }} as (
+    select * from {{ ref(model) }}
+),
+{% endfor %}
+
+final as (
+    select
+        applications.sk_id_curr,
+        applications.is_train,
+        applications.target,
+        {%- for f in application_feature_specs() %}
+        application_features.{{ f.name }},
+        {%- endfor %}
+        {%- for model, specs in side_table_feature_groups() %}
+        {%- set outer_last = loop.last %}
+        {%- for f in specs %}
+        {{ model }}.{{ f.name }}{{ ',' if not (outer_last and loop.last) }}
+        {%- endfor %}
+        {%- endfor %}
+    from applications
+    inner join application_features on application_features.sk_id_curr = applications.sk_id_curr
+    {%- for model, _ in side_table_feature_groups() %}
+    left join {{ model }} on {{ model }}.sk_id_curr = applications.sk_id_curr
+    {%- endfor %}
+)
+
+select * from final

@@ -1,0 +1,14 @@
+-- One row per payment: an instalment paid in several parts has several rows (not duplicates).
+with source as (
+    select * from {{ source('raw', 'installments_payments') }}
+),
+
+staged as (
+    select
+    {{- staged_columns(
+        'SK_ID_PREV SK_ID_CURR NUM_INSTALMENT_VERSION NUM_INSTALMENT_NUMBER DAYS_INSTALMENT DAYS_ENTRY_PAYMENT
+         AMT_INSTALMENT AMT_PAYMENT') }}
+    from source
+)
+
+select * from staged
