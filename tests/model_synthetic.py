@@ -15,7 +15,7 @@ from scoring.settings import Settings
 
 def make_synthetic_warehouse(warehouse: Path, n_train: int = 3000, n_test: int = 500, n_features: int = 20, seed: int = 0) -> Settings:
     X, y = make_classification(
-        n_samples=n_train + n_test, n_features=n_features, n_informative=8, n_redundant=4,
+        n_samples=n_train + n_test, n_features=n_features, n_informative=min(8, n_features - 2), n_redundant=min(4, max(n_features - 10, 0)),
         weights=[0.9, 0.1], flip_y=0.02, class_sep=0.8, random_state=seed,
     )
     rng = np.random.default_rng(seed)
