@@ -29,6 +29,7 @@ FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans',
 CLASS_STYLE = {
     "repaid": (BLUE, "circle"),
     "defaulted": (VERMILLION, "x"),
+    "new application": (GREY, "diamond"),
     "unknown": (GREY, "diamond"),
 }
 
@@ -152,54 +153,59 @@ def _finite(values) -> list[float]:
     return [float(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
 
 
-def box_by_class(groups: dict[str, dict[str, list]], client: dict[str, float | None], features: Sequence[str], labels: dict[str, str]) -> tuple[go.Figure, str]:
-    """One box plot per feature, one box per class, the client as a labelled star.
+def box_by_class(stats: dict[str, list[dict]], client: dict[str, float | None], features: Sequence[str], labels: dict[str, str]) -> tuple[go.Figure, str]:
+    """One panel per feature, one box per outcome (drawn from quartiles computed in SQL over the whole
+    population), and the client as a dashed line labelled "this client".
 
-    `groups[class][feature]` is the population's values; `client[feature]` the client's own value.
+    `stats[feature]` = [{outcome, n_values, min, q1, median, q3, max}, ...]; `client[feature]` = value.
     """
-    features = list(features)
+    features = [f for f in features if stats.get(f)]
     if not features:
         return empty("Choose at least one feature to compare.")
-    fig = make_subplots(rows=1, cols=len(features), subplot_titles=[labels.get(f, f) for f in features], horizontal_spacing=0.08)
+    fig = make_subplots(rows=1, cols=len(features), subplot_titles=[labels.get(f, f) for f in features], horizontal_spacing=0.1)
     alt_parts = []
     for col, feature in enumerate(features, start=1):
         medians = []
-        for cls, values in groups.items():
-            colour, symbol = CLASS_STYLE.get(cls, CLASS_STYLE["unknown"])
-            vals = _finite(values.get(feature, []))
-            if not vals:
+        for row in stats[feature]:
+            if not row.get("n_values") or row.get("median") is None:
                 continue
+            cls = row["outcome"]
+            colour, symbol = CLASS_STYLE.get(cls, CLASS_STYLE["unknown"])
+            name = f"{cls}<br>n={int(row['n_values']):,}"
             fig.add_trace(
-                go.Box(y=vals, name=f"{cls} (n={len(vals):,})", marker=dict(color=colour, symbol=symbol), line=dict(color=colour),
-                       boxpoints=False, legendgroup=cls, showlegend=False),
+                go.Box(x=[name], q1=[row["q1"]], median=[row["median"]], q3=[row["q3"]], lowerfence=[row["min"]], upperfence=[row["max"]],
+                       mean=[row["mean"]] if row.get("mean") is not None else None, name=cls, marker=dict(color=colour, symbol=symbol),
+                       line=dict(color=colour, width=2), fillcolor="rgba(0,0,0,0)", boxpoints=False, showlegend=False),
                 row=1, col=col,
             )
-            vals.sort()
-            medians.append(f"{cls} median {format_value(vals[len(vals) // 2])}")
+            medians.append(f"{cls} median {format_value(row['median'])} (quartiles {format_value(row['q1'])} to {format_value(row['q3'])})")
         value = client.get(feature)
         if value is not None and not (isinstance(value, float) and math.isnan(value)):
             # A dashed line across the boxes, labelled in words, so the client's place needs no colour.
             fig.add_hline(y=float(value), line=dict(color=INK, width=2, dash="dash"), row=1, col=col,
                           annotation_text=f"this client: {format_value(value)}", annotation_position="top left",
                           annotation_font=dict(size=12, color=INK))
-        alt_parts.append(f"{labels.get(feature, feature)}: client {format_value(value)}; " + ", ".join(medians))
-    _layout(fig, "Client against the population, by outcome", height=420)
+        alt_parts.append(f"{labels.get(feature, feature)}: this client {format_value(value)}; " + "; ".join(medians))
+    _layout(fig, "The client against the population, by outcome", height=440)
     return fig, "Box plots by outcome. " + ". ".join(alt_parts) + "."
 
 
-def scatter_by_class(groups: dict[str, dict[str, list]], client: dict[str, float | None], fx: str, fy: str, labels: dict[str, str]) -> tuple[go.Figure, str]:
+def scatter_by_class(rows: Sequence[dict], client: dict[str, float | None], fx: str, fy: str, labels: dict[str, str]) -> tuple[go.Figure, str]:
+    """The sampled population, one trace per outcome (shape + colour + legend), the client as a labelled star."""
     fig = go.Figure()
     counts = []
-    for cls, values in groups.items():
+    by_class: dict[str, list[tuple[float, float]]] = {}
+    for r in rows:
+        x, y = r.get(fx), r.get(fy)
+        if x is not None and y is not None:
+            by_class.setdefault(r.get("outcome") or "unknown", []).append((x, y))
+    for cls in sorted(by_class, key=lambda c: list(CLASS_STYLE).index(c) if c in CLASS_STYLE else 9):
+        pairs = by_class[cls]
         colour, symbol = CLASS_STYLE.get(cls, CLASS_STYLE["unknown"])
-        xs, ys = values.get(fx, []), values.get(fy, [])
-        pairs = [(x, y) for x, y in zip(xs, ys) if x is not None and y is not None]
-        if not pairs:
-            continue
         counts.append(f"{len(pairs):,} {cls}")
         fig.add_trace(
             go.Scattergl(x=[p[0] for p in pairs], y=[p[1] for p in pairs], mode="markers", name=cls,
-                         marker=dict(color=colour, symbol=symbol, size=6, opacity=0.55))
+                         marker=dict(color=colour, symbol=symbol, size=7, opacity=0.6))
         )
     cx, cy = client.get(fx), client.get(fy)
     if cx is not None and cy is not None:

@@ -1,0 +1,82 @@
+"""The app: one FastAPI application serving the REST API under /api/v1 and the Gradio dashboard at /.
+
+    ScoringService (models_ml/service.py)  <-  REST routes (scoring/serve.py)
+                                           <-  dashboard callbacks (dashboard/ui.py)
+
+Both front ends translate HTTP or UI events into the same service calls. When `SCORING_USERS` names a
+users file, one gate (models_ml/auth.py) guards every route, Gradio's included; without it the server
+only listens on loopback.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+
+import gradio as gr
+from fastapi import FastAPI
+
+from dashboard.ui import CSS, build_dashboard, theme
+from models_ml.auth import AuthGate, Sessions, UserStore, login_router
+from models_ml.service import ScoringService
+from scoring import ScoringError
+from scoring.progress import log
+from scoring.serve import api_router, install_error_handlers
+from scoring.settings import Settings
+
+# Gradio's queue runs this many dashboard events at once (DuckDB cursors are per thread).
+DASHBOARD_CONCURRENCY = int(os.environ.get("SCORING_DASHBOARD_CONCURRENCY", "8"))
+
+
+def create_app(settings: Settings, users: UserStore | None = None, service: ScoringService | None = None) -> FastAPI:
+    service = service or ScoringService(settings)
+    app = FastAPI(
+        title="Prêt à dépenser credit scoring API",
+        version="1.0",
+        description="Scores, explanations and similar clients for credit applications. The dashboard is served at `/`.",
+    )
+    install_error_handlers(app)
+    app.include_router(api_router(service))
+    if users is not None:
+        app.include_router(login_router(users, sessions := Sessions()))
+        app.add_middleware(AuthGate, store=users, sessions=sessions)
+    blocks = build_dashboard(service)
+    blocks.queue(default_concurrency_limit=DASHBOARD_CONCURRENCY)
+    return gr.mount_gradio_app(
+        app,
+        blocks,
+        path="/",
+        theme=theme(),
+        css=CSS,
+        ssr_mode=False,
+        show_error=False,
+        footer_links=["api"],
+        mcp_server=False,
+    )
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(host: str, users: UserStore | None) -> None:
+    if users is None and not is_loopback(host):
+        raise ScoringError(
+            f"--host {host}: refusing to serve beyond this machine without authentication; "
+            "set SCORING_USERS to a users file (create it with `scoring users add NAME`) or use --host 127.0.0.1"
+        )
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
+    import uvicorn
+
+    users = UserStore.from_env()
+    check_bind(host, users)
+    app = create_app(settings, users)
+    log(f"serve: http://{host}:{port}/ (dashboard), /api/v1 (API), /docs; authentication {'on' if users else 'off'}")
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, timeout_graceful_shutdown=3)
