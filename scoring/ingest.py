@@ -90,7 +90,12 @@ def discover(directory: Path) -> tuple[dict[str, SourceFile], list[str]]:
         split = _split_format(path.name) if path.is_file() else None
         spec = by_stem.get(split[0].lower()) if split else None
         if spec is None:
-            hint = "unzip it first" if path.name.lower().endswith(".zip") else "not a Kaggle data file"
+            if path.is_dir():
+                hint = "a directory"
+            elif path.name.lower().endswith(".zip"):
+                hint = "a zip archive: unzip it first"
+            else:
+                hint = "not a Kaggle data file"
             notices.append(f"ingest: ignoring {path.name} ({hint})")
             continue
         if spec.table in found:
