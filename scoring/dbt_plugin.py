@@ -1,19 +1,23 @@
-"""dbt-duckdb plugin: gives dbt's DuckDB connection a `publish_warehouse(build_path)` SQL function.
+"""dbt-duckdb plugin: the build file, and a `publish_warehouse(build_path)` SQL function.
 
-DuckDB SQL cannot rename files, yet publication has to happen inside `dbt build` itself (a bare
-`dbt build` must publish too). The on-run-end hook (dbt_project/macros/warehouse/publish.sql) checks
-that every model and test passed, checkpoints the build file and calls this function.
+Builds never touch the published file: for `dbt build` (and run/seed) the plugin attaches a fresh
+`build/scoring-<random>.duckdb` as catalog `scoring`; other commands (docs generate, test, show,
+compile) attach the published `scoring.duckdb` read-only under the same name.
 
-The build file stays open in dbt, so it is copied (not renamed) to a temp file beside the published
+Publication has to happen inside `dbt build` itself (a bare `dbt build` must publish too), and DuckDB
+SQL cannot rename files. So the on-run-end hook (dbt_project/macros/warehouse/publish.sql) checks
+that every model and test passed, checkpoints the build file and calls `publish_warehouse`. The
+build file is still open in dbt, so it is copied (not renamed) to a temp file beside the published
 one, which then replaces it with one atomic rename: readers holding the old file keep their inode,
-and new connections see the new build. Renaming the open build file itself would let dbt's writer
-lock follow it and block readers.
+new connections see the new build. Renaming the open build file itself would carry dbt's writer
+lock along and block readers.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 from dbt.adapters.duckdb.plugins import BasePlugin
@@ -21,6 +25,17 @@ from dbt.adapters.duckdb.plugins import BasePlugin
 from scoring.warehouse import publish, remove_quietly, scratch_path
 
 PUBLISHED_NAME = "scoring.duckdb"
+CATALOG = "scoring"
+BUILDING_COMMANDS = {"build", "run", "seed", "snapshot", "run-operation"}
+
+# The build file of the latest connection in this process (scoring.build removes it after the run).
+LAST_BUILD: Path | None = None
+
+
+def new_build_path(warehouse: Path) -> Path:
+    build_dir = warehouse / "build"
+    build_dir.mkdir(parents=True, exist_ok=True)
+    return build_dir / f"scoring-{uuid.uuid4().hex[:16]}.duckdb"
 
 
 def publish_build(build_path: Path, warehouse: Path) -> Path:
@@ -44,17 +59,37 @@ def remove_old_builds(current: Path) -> None:
             remove_quietly(old)
 
 
+def _dbt_command() -> str | None:
+    try:
+        from dbt.flags import get_flags
+
+        return getattr(get_flags(), "WHICH", None)
+    except Exception:  # not inside a dbt invocation
+        return None
+
+
 class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict) -> None:
         self.warehouse = Path(plugin_config.get("warehouse") or os.environ.get("SCORING_WAREHOUSE", "warehouse")).absolute()
 
+    def update_connection_config(self, creds, config: dict) -> None:
+        # Spill files go beside the build; it can only be set when the database opens.
+        (self.warehouse / "build" / "tmp").mkdir(parents=True, exist_ok=True)
+        config["temp_directory"] = str(self.warehouse / "build" / "tmp")
+
     def configure_connection(self, conn) -> None:
         (self.warehouse / "build" / "tmp").mkdir(parents=True, exist_ok=True)
+        published = self.warehouse / PUBLISHED_NAME
+        # Runs before the profile's `attach:` entries; its entry named `scoring` is then skipped.
+        global LAST_BUILD
+        if _dbt_command() in BUILDING_COMMANDS or not published.exists():
+            LAST_BUILD = new_build_path(self.warehouse)
+            conn.execute(f"ATTACH '{LAST_BUILD}' AS {CATALOG}")
+        else:
+            conn.execute(f"ATTACH '{published}' AS {CATALOG} (READ_ONLY)")
         warehouse = self.warehouse
 
         def publish_warehouse(build_path: str) -> str:
             return str(publish_build(Path(build_path), warehouse))
 
-        conn.create_function(
-            "publish_warehouse", publish_warehouse, ["VARCHAR"], "VARCHAR", side_effects=True
-        )
+        conn.create_function("publish_warehouse", publish_warehouse, ["VARCHAR"], "VARCHAR", side_effects=True)

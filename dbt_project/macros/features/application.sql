@@ -158,7 +158,7 @@
 
 {# on-run-start: (re)create the two table functions in the build database #}
 {% macro create_application_macros() -%}
-  {%- if execute -%}
+  {%- if execute and flags.WHICH in ('build', 'run') -%}
     {%- do run_query(create_table_function(target.database ~ '.main.application_clean', 'rel', application_clean_select('rel'))) -%}
     {%- do run_query(create_table_function(target.database ~ '.main.application_features', 'rel', application_features_select('rel'))) -%}
   {%- endif -%}

@@ -7,7 +7,7 @@
   {% if execute %}
     {% set bad = [] %}
     {% for res in results %}
-      {% if res.status not in ('success', 'pass', 'warn') %}
+      {% if res.status not in ('success', 'pass', 'warn', 'no-op') %}
         {% do bad.append(res.node.unique_id ~ ': ' ~ res.status) %}
       {% endif %}
     {% endfor %}

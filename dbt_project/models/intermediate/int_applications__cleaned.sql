@@ -1,3 +1,4 @@
+{{ config(materialized="view") }}
 -- Cleaned application columns (snake_case, sentinels and placeholders to NULL) from the warehouse's
 -- own application_clean table function, with the train/test flag and the target kept apart.
 with applications as (
