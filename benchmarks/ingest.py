@@ -92,7 +92,8 @@ def main() -> None:
         started = time.perf_counter()
         subprocess.run([sys.executable, "-m", "scoring", "--warehouse", str(warehouse), "ingest", str(data)], check=True)
         seconds = time.perf_counter() - started
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak_mb, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
         con = duckdb.connect(str(warehouse / "raw.duckdb"), read_only=True)
         rows = con.execute("SELECT sum(rows) FROM _ingest_log").fetchone()[0]
         db_bytes = (warehouse / "raw.duckdb").stat().st_size
@@ -101,6 +102,7 @@ def main() -> None:
         shutil.rmtree(warehouse, ignore_errors=True)
     print(f"data: {data} ({kind}, {csv_bytes / 1e9:.2f} GB)")
     print(f"ingest: {rows:,} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s, {csv_bytes / 1e6 / seconds:,.0f} MB/s")
+    print(f"CPU: {cpu:.1f} s (user + system; on a busy machine, CPU / 2 cores is what an idle one would take)")
     print(f"peak RSS: {peak_mb:,.0f} MB; raw.duckdb {db_bytes / 1e9:.2f} GB; target <= 30 s")
 
 

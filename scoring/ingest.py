@@ -12,11 +12,14 @@ import codecs
 import csv
 import gzip
 import re
+import signal
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 
@@ -265,9 +268,9 @@ def load_file(con: duckdb.DuckDBPyConnection, source: SourceFile, file_columns: 
     try:
         with _watching(con, source):
             con.execute(sql, [str(source.path)])
+    except duckdb.InterruptException:
+        raise
     except duckdb.Error as exc:
-        if isinstance(exc, duckdb.InterruptException):
-            raise KeyboardInterrupt from None
         if source.fmt == "parquet":
             raise parquet_error(source, con, exc) from None
         raise csv_error(source, exc) from None
@@ -373,11 +376,37 @@ def write_log(con: duckdb.DuckDBPyConnection, entries: list[tuple]) -> None:
 
 def ingest(directory: Path, settings: Settings) -> IngestReport:
     """Validate the Kaggle files in `directory` and publish them as raw tables in `settings.raw_db`."""
-    started = time.perf_counter()
     directory = Path(directory)
     sources, notices = discover(directory)
     for notice in notices:
         log(notice)
+    with _interruptible():
+        report = _load_all(directory, settings, sources)
+    log(report.summary())
+    return report
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """Ctrl-C or `kill` stop the load as KeyboardInterrupt, so building() removes its scratch file."""
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGTERM) if in_main else None
+    if in_main:
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        yield
+    except (RuntimeError, duckdb.Error) as exc:
+        # DuckDB turns a signal caught mid-query into this error and swallows the KeyboardInterrupt.
+        if "interrupted" in str(exc).lower():
+            raise KeyboardInterrupt from None
+        raise
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _load_all(directory: Path, settings: Settings, sources: dict[str, SourceFile]) -> IngestReport:
+    started = time.perf_counter()
     now = datetime.now(timezone.utc)
     tables: dict[str, int] = {}
     entries: list[tuple] = []
@@ -409,8 +438,4 @@ def ingest(directory: Path, settings: Settings) -> IngestReport:
             tables[spec.table] = rows
             entries.append((str(source.path.resolve()), spec.table, rows, source.path.stat().st_size, source.fmt, now))
         write_log(con, entries)
-    report = IngestReport(
-        settings.raw_db, tables, time.perf_counter() - started, {t: s.path for t, s in sources.items()}
-    )
-    log(report.summary())
-    return report
+    return IngestReport(settings.raw_db, tables, time.perf_counter() - started, {t: s.path for t, s in sources.items()})

@@ -7,6 +7,7 @@ import csv
 import gzip
 import hashlib
 import shutil
+import signal
 import subprocess
 import sys
 import zipfile
@@ -449,3 +450,35 @@ def test_generated_data_ingests(tmp_path, fmt, capsys):
     if fmt == "csv":
         for table in ("application_train", "bureau", "credit_card_balance"):
             assert table_rows(settings.raw_db, table) == read_expected(data / f"{SPECS[table].name}.csv", SPECS[table])
+
+
+# --- interruption -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def long_data(tmp_path_factory) -> Path:
+    """The head sample with a bureau_balance of 4 million rows, so the load lasts long enough to interrupt."""
+    data = copy_sample(SHARED / "real_head199", tmp_path_factory.mktemp("long") / "data")
+    duckdb.sql(
+        "COPY (SELECT 5000000 + i // 20 AS SK_ID_BUREAU, -(i % 20) AS MONTHS_BALANCE, 'C' AS STATUS "
+        f"FROM (SELECT range AS i FROM range(4000000))) TO '{data / 'bureau_balance.csv'}' (HEADER)"
+    )
+    return data
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_ingest_publishes_nothing(tmp_path, published, long_data, signum):
+    warehouse = tmp_path / "wh"
+    warehouse.mkdir()
+    shutil.copyfile(published, warehouse / "raw.duckdb")
+    before = snapshot(warehouse)
+    cmd = [sys.executable, "-m", "scoring", "--warehouse", str(warehouse), "ingest", str(long_data)]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+    lines = []
+    for line in proc.stderr:  # signal as soon as the big table starts loading
+        lines.append(line.rstrip("\n"))
+        if line.startswith("ingest bureau:"):
+            proc.send_signal(signum)
+    assert proc.wait(timeout=120) == 130
+    assert lines[-1] == "error: interrupted; nothing published"
+    assert snapshot(warehouse) == before
