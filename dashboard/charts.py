@@ -120,13 +120,14 @@ def explanation_bars(contributions: Sequence[dict], rest: dict | None, title: st
             y=labels,
             orientation="h",
             marker=dict(color=colours, pattern=dict(shape=["/" if v > 0 else "" for v in values], fgcolor="white", size=6)),
-            text=[f"{v:+.2f} {w}" for v, w in zip(values, words)],
+            text=[f"{v:+.2f}" for v in values],
             textposition="auto",
-            hovertemplate="%{y}<br>%{x:+.3f} (log-odds)<extra></extra>",
+            customdata=words,
+            hovertemplate="%{y}<br>%{x:+.3f} (log-odds): %{customdata}<extra></extra>",
         )
     )
     _layout(fig, title, height=max(300, 34 * len(values) + 90))
-    fig.update_xaxes(title="contribution to the risk score (log-odds): right raises risk, left lowers it", zeroline=True, zerolinecolor=INK)
+    fig.update_xaxes(title="← lowers risk · raises risk → (log-odds)", zeroline=True, zerolinecolor=INK)
     up = [c for c in items if c["contribution"] > 0][:3]
     down = [c for c in items if c["contribution"] < 0][:3]
     alt = "Bar chart of the features that moved the score. "

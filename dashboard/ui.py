@@ -61,6 +61,8 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
                 query = gr.Textbox(label="Application id (or its first digits)", placeholder="e.g. 1000", max_lines=1, elem_id="client-search")
                 matches = gr.Radio(choices=[], label="Matching applications", elem_id="client-matches")
                 match_note = gr.Markdown(elem_classes="alt-text")
+                gr.Markdown("## Client")
+                profile = gr.Dataframe(headers=["", "value"], label="Profile", interactive=False, wrap=True, elem_id="profile")
             with gr.Column(scale=2, min_width=380):
                 gr.Markdown("## Decision")
                 decision = gr.Markdown("Choose an application to see its decision.", elem_id="decision-text")
@@ -68,13 +70,10 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
                 gauge_alt = gr.Markdown(elem_classes="alt-text", elem_id="gauge-alt")
 
         with gr.Tabs():
-            with gr.Tab("Client and reasons", id="why"):
+            with gr.Tab("Why", id="why"):
                 with gr.Row(equal_height=False):
-                    with gr.Column(scale=1, min_width=300):
-                        gr.Markdown("## Client")
-                        profile = gr.Dataframe(headers=["", "value"], label="Profile", interactive=False, wrap=True, elem_id="profile")
-                    with gr.Column(scale=2, min_width=380):
-                        gr.Markdown("## Why")
+                    with gr.Column(scale=3, min_width=420):
+                        gr.Markdown("## Why this decision")
                         why_summary = gr.Markdown(elem_id="why-summary")
                         why_plot = gr.Plot(label="What moved this client's score", elem_id="why-plot")
                         why_alt = gr.Markdown(elem_classes="alt-text")
@@ -97,10 +96,11 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
                     fx = gr.Dropdown(feature_choices, value=default_features[0] if default_features else None, label="Horizontal axis")
                     fy = gr.Dropdown(feature_choices, value=default_features[1] if len(default_features) > 1 else None, label="Vertical axis")
                 compare_note = gr.Markdown(elem_classes="alt-text", elem_id="compare-note")
+                refresh_compare = gr.Button("Refresh comparison", size="sm")
                 box_plot = gr.Plot(label="Box plots by outcome", visible=False, elem_id="box-plot")
                 box_alt = gr.Markdown(elem_classes="alt-text", visible=False)
                 scatter_plot = gr.Plot(label="Two-feature plot", visible=False, elem_id="scatter-plot")
-                scatter_alt = gr.Markdown(elem_classes="alt-text", visible=False)
+                scatter_alt = gr.Markdown(elem_classes="alt-text", visible=False, elem_id="scatter-alt")
 
             with gr.Tab("What-if", id="what-if"):
                 gr.Markdown("## What-if\nChange a few fields of the application and see the new score and what moved it.")
@@ -140,7 +140,7 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
         for control in (population, features, show_box, show_scatter, fx, fy, gender, age_band):
             control.change(events.compare, compare_inputs, compare_outputs, api_name=False, show_progress="minimal")
         # A named copy of the comparison for API clients (gradio_client) and the benchmark.
-        gr.Button("Refresh comparison", size="sm").click(events.compare, compare_inputs, compare_outputs, api_name="compare")
+        refresh_compare.click(events.compare, compare_inputs, compare_outputs, api_name="compare")
         what_if_button.click(events.what_if, [client_id, *what_if_inputs], [what_if_result, what_if_plot, what_if_alt], api_name="what_if")
         demo.load(events.model, None, [model_summary, roc_plot, roc_alt, cost_plot, cost_alt, calibration_plot, calibration_alt,
                                        fairness, baselines, importance_plot, importance_alt], api_name="model")

@@ -1,0 +1,115 @@
+"""A real browser (Playwright driving Debian's Chromium) through the dashboard behind authentication:
+log in, search a client, read the decision, gauge and explanation, switch the comparison population,
+tick both charts, run a what-if. Screenshots go to the test artifacts directory."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from live_server import REPO, run_scoring, start_server
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PASSWORD = "browser test password"
+
+
+@pytest.fixture(scope="module")
+def artifacts() -> Path:
+    path = Path(os.environ.get("SCORING_TEST_ARTIFACTS", REPO / "test-artifacts")) / "browser"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(pipeline_warehouse, tmp_path_factory):
+    users = tmp_path_factory.mktemp("browser-users") / "users.json"
+    run_scoring("users", "add", "rm", "--password-stdin", env={"SCORING_USERS": str(users)}, input=PASSWORD + "\n")
+    live = start_server(pipeline_warehouse, tmp_path_factory.mktemp("logs") / "browser.log", users_file=users)
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def client_id(pipeline_warehouse) -> int:
+    con = duckdb.connect(str(pipeline_warehouse / "scoring.duckdb"), read_only=True)
+    try:
+        return int(con.execute("select min(sk_id_curr) from client_features where is_train").fetchone()[0])
+    finally:
+        con.close()
+
+
+def test_dashboard_in_chromium(server, client_id, artifacts):
+    assert Path(CHROMIUM).exists(), "run scripts/install_chromium.sh (make test does)"
+    external: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.on("request", lambda req: external.append(req.url) if not req.url.startswith((server.url, "data:", "blob:")) else None)
+        page.set_default_timeout(60_000)
+
+        # Log in: the gate sends the browser to the login page first.
+        page.goto(server.url + "/")
+        expect(page).to_have_url(re.compile(r"/login"))
+        expect(page).to_have_title(re.compile("Sign in"))
+        page.get_by_label("User name").fill("rm")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page).to_have_title("Credit scoring dashboard — Prêt à dépenser")
+
+        # Search and choose a client from the short list.
+        page.get_by_label("Application id (or its first digits)").fill(str(client_id))
+        choice = page.get_by_label(f"{client_id} — historical client")
+        choice.check()
+        decision = page.locator("#decision-text")
+        expect(decision).to_contain_text(re.compile("ACCEPTED|REFUSED"))
+        expect(decision).to_contain_text(str(client_id))
+        expect(page.locator("#gauge .js-plotly-plot")).to_be_visible()
+        expect(page.locator("#gauge-alt")).to_contain_text("threshold")
+        expect(page.locator("#why-plot .js-plotly-plot")).to_be_visible()
+        expect(page.locator("#why-summary")).to_contain_text("Estimated risk of default")
+        expect(page.locator("#profile")).to_contain_text("years")
+        page.screenshot(path=str(artifacts / "01-decision.png"), full_page=True)
+
+        # Compare: both charts, then another population.
+        page.get_by_role("tab", name="Compare").click()
+        page.get_by_label("Box plots by outcome").check()
+        page.get_by_label("Two-feature plot").check()
+        expect(page.locator("#box-plot .js-plotly-plot")).to_be_visible()
+        expect(page.locator("#scatter-plot .js-plotly-plot")).to_be_visible()
+        expect(page.locator("#compare-note")).to_contain_text("all historical clients")
+        page.get_by_label("The 20 most similar clients").check()
+        expect(page.locator("#compare-note")).to_contain_text("20 most similar")
+        expect(page.locator("#scatter-alt")).to_contain_text("this client")
+        page.screenshot(path=str(artifacts / "02-compare-similar.png"), full_page=True)
+
+        # What-if: double the income.
+        page.get_by_role("tab", name="What-if").click()
+        income = page.locator("#wi-amt_income_total input")
+        expect(income).not_to_have_value("")
+        income.fill(str(float(income.input_value()) * 2))
+        page.get_by_role("button", name="Score the edited application").click()
+        expect(page.locator("#what-if-result")).to_contain_text("Edited")
+        page.screenshot(path=str(artifacts / "03-what-if.png"), full_page=True)
+
+        # The model tab renders its charts too.
+        page.get_by_role("tab", name="Model").click()
+        expect(page.locator("#model-summary")).to_contain_text("AUC")
+        page.screenshot(path=str(artifacts / "04-model.png"), full_page=True)
+
+        # The decision view, viewport only, is the README's picture.
+        page.get_by_role("tab", name="Why").click()
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(artifacts / "dashboard.png"))
+        browser.close()
+    assert not external, f"the page fetched resources from outside the server: {sorted(set(external))[:5]}"
+    assert (artifacts / "dashboard.png").stat().st_size > 10_000
