@@ -127,7 +127,10 @@ def _sniff_binary(source: SourceFile, head: bytes) -> None:
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError as exc:
-        raise ScoringError(f"{source.name}: not a UTF-8 CSV file (byte {exc.start}: {head[exc.start:exc.start + 1]!r})") from None
+        line = head.count(b"\n", 0, exc.start) + 1
+        raise ScoringError(
+            f"{source.name} line {line}: not UTF-8 text (byte 0x{head[exc.start]:02x}); save the file as UTF-8"
+        ) from None
 
 
 def csv_header(source: SourceFile) -> tuple[list[str], bool]:
@@ -137,7 +140,8 @@ def csv_header(source: SourceFile) -> tuple[list[str], bool]:
         with opener(source.path, "rb") as fh:
             head = fh.read(HEADER_PROBE)
     except (gzip.BadGzipFile, EOFError, OSError) as exc:
-        raise ScoringError(f"{source.name}: cannot read: {exc}") from None
+        what = "damaged or truncated gzip file" if source.fmt == "csv.gz" else "cannot read"
+        raise ScoringError(f"{source.name}: {what}: {exc}") from None
     if not head.strip():
         raise ScoringError(f"{source.name}: empty file")
     _sniff_binary(source, head)
@@ -181,6 +185,10 @@ def match_columns(source: SourceFile, header: list[str]) -> list[str]:
         else:
             matched.append(name)
     missing = [name for name in spec.column_names if name not in matched]
+    if not matched and len(header) == 1:
+        for sep in (";", "\t", "|"):
+            if sep in header[0]:
+                raise ScoringError(f"{source.name}: fields are separated by {sep!r}; the Kaggle files use ','")
     if not matched:
         raise ScoringError(
             f"{source.name}: not a {spec.name} file: the header has none of its columns "
@@ -221,7 +229,15 @@ def csv_error(source: SourceFile, exc: duckdb.Error) -> ScoringError:
         expected, found = fields.groups()
         why = "truncated file or broken line" if int(found) < int(expected) else "extra field or unquoted comma"
         return ScoringError(f"{where}: {found} fields where {expected} are expected ({why})")
-    return ScoringError(f"{where}: {_first_line(exc)}")
+    return ScoringError(f"{where}: {_csv_reason(msg) or _first_line(exc)}")
+
+
+def _csv_reason(msg: str) -> str | None:
+    """DuckDB puts the reason just before its "Possible fixes" list (after the offending line)."""
+    lines = [line.strip() for line in msg.splitlines()]
+    cut = next((i for i, line in enumerate(lines) if line.startswith(("Possible fixes", "Possible solutions"))), None)
+    body = [line for line in lines[:cut] if line] if cut is not None else []
+    return body[-1] if len(body) > 1 else None
 
 
 def parquet_error(source: SourceFile, con: duckdb.DuckDBPyConnection, exc: duckdb.Error) -> ScoringError:

@@ -400,6 +400,46 @@ def test_same_file_twice(warehouse, data):
     assert_rejected(warehouse, data, "bureau.csv", "given twice")
 
 
+def test_unterminated_quote(warehouse, data):
+    edit_lines(data / "application_train.csv", lambda i, f: f[:11] + ['"' + f[11]] + f[12:] if i == 40 else f)
+    msg = assert_rejected(warehouse, data)
+    assert msg == "application_train.csv line 41: Value with unterminated quote found."
+
+
+def test_text_not_utf8(warehouse, data):
+    """A file re-saved by a Windows tool in cp1252."""
+    path = data / "previous_application.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[8] = lines[8].replace(",XNA,", ",Déjà vu,", 1)
+    assert "Déjà" in lines[8]
+    path.write_bytes("".join(lines).encode("cp1252"))
+    assert_rejected(warehouse, data, "previous_application.csv line 9: not UTF-8 text (byte 0xe9)")
+
+
+def test_semicolon_separated(warehouse, data):
+    path = data / "bureau.csv"
+    path.write_text(path.read_text().replace(",", ";"))
+    assert_rejected(warehouse, data, "bureau.csv: fields are separated by ';'")
+
+
+def test_truncated_gzip(warehouse, data):
+    raw = gzip.compress((data / "bureau.csv").read_bytes())
+    (data / "bureau.csv").unlink()
+    (data / "bureau.csv.gz").write_bytes(raw[: len(raw) // 2])
+    assert_rejected(warehouse, data, "bureau.csv.gz: damaged or truncated gzip file")
+
+
+def test_parquet_value_of_the_wrong_type(warehouse, data):
+    import pandas as pd
+
+    frame = pd.read_csv(data / "bureau.csv", dtype={"DAYS_CREDIT": str})
+    frame.loc[16, "DAYS_CREDIT"] = "abc"
+    frame.to_parquet(data / "bureau.parquet", index=False)
+    (data / "bureau.csv").unlink()
+    msg = assert_rejected(warehouse, data)
+    assert msg == "bureau.parquet row 17, column DAYS_CREDIT: 'abc' is not an integer"
+
+
 def test_cli_reports_one_error_line(tmp_path, published, data):
     warehouse = tmp_path / "wh"
     warehouse.mkdir()
