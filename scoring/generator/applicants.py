@@ -56,13 +56,12 @@ def _cat(f: Frame, rng: np.random.Generator, col: str, n: int, null: np.ndarray 
     f.set_category(col, codes, m.levels)
 
 
-def _num(rng: np.random.Generator, col: str, u: np.ndarray | None, n: int, decimals: int | None = None) -> np.ndarray:
+def _num(rng: np.random.Generator, col: str, u: np.ndarray | None, n: int, null_rate: float | np.ndarray | None = None) -> np.ndarray:
     m = marginal(T, col)
     v = from_quantiles(m, rng.random(n) if u is None else u)
-    if decimals is not None:
-        v = np.round(v, decimals)
-    if m.null_rate > 0:
-        v[rng.random(n) < m.null_rate] = np.nan
+    rate = m.null_rate if null_rate is None else null_rate
+    if np.any(rate > 0):
+        v[rng.random(n) < rate] = np.nan
     return v
 
 
@@ -171,7 +170,9 @@ def make_applicants(rng: np.random.Generator, ids: np.ndarray, is_train: np.ndar
     for k in (1, 2, 3):
         col = f"EXT_SOURCE_{k}"
         z = signal.ext_loading * app_risk + np.sqrt(1 - signal.ext_loading**2) * rng.standard_normal(n)
-        f.set(col, _num(rng, col, normal_to_uniform(-z), n))
+        # The real test file has fewer missing scores than the train file.
+        rate = np.where(is_train, marginal(T, col).null_rate, marginal("application_test", col).null_rate)
+        f.set(col, _num(rng, col, normal_to_uniform(-z), n, rate))
 
     _building(f, rng, n)
     _social_circle(f, rng, n)

@@ -290,7 +290,7 @@ def previous_frame(rng: np.random.Generator, core: PreviousCore, rows: slice) ->
     f.set("AMT_APPLICATION", application)
     f.set("AMT_CREDIT", credit)
     f.set("AMT_DOWN_PAYMENT", down)
-    goods = np.where(np.isnan(core.cnt_payment[rows]) | (kind == 2), np.nan, application + np.nan_to_num(down))
+    goods = np.where(np.isnan(core.cnt_payment[rows]), np.nan, application + np.nan_to_num(down))
     f.set("AMT_GOODS_PRICE", goods)
     f.set("RATE_DOWN_PAYMENT", np.where(np.isnan(down), np.nan, down / np.maximum(application + np.nan_to_num(down), 1)))
     f.set("NFLAG_LAST_APPL_IN_DAY", (rng.random(n) < 0.9967).astype(np.int64))
@@ -338,8 +338,14 @@ def previous_frame(rng: np.random.Generator, core: PreviousCore, rows: slice) ->
     drawing = np.where(approved, np.where(rng.random(n) < 0.946, SENTINEL, core.days_decision[rows] + rng.integers(1, 20, n)), np.nan)
     last_1st = np.where(first_due == SENTINEL, SENTINEL, first_due + 30 * np.maximum(cnt - 1, 0))
     last_1st = np.where((kind == 2) & approved, SENTINEL, last_1st)
-    ended = last_1st < 0
-    last_due = np.where(approved, np.where(ended, last_1st + np.where(rng.random(n) < 0.3, -rng.integers(0, 300, n), 0), SENTINEL), np.nan)
+    # Many contracts end before their planned last due date (repaid early, card closed): real share of
+    # 365243 in DAYS_LAST_DUE is about 20%.
+    started = np.where(first_due == SENTINEL, core.days_decision[rows], first_due)
+    early_end = np.round(started + (0 - started) * rng.uniform(0.2, 1.0, n))
+    early = rng.random(n) < np.where(kind == 2, 0.4, 0.55)
+    ended = (last_1st < 0) | early
+    last_due = np.where(ended, np.minimum(np.where(last_1st < 0, last_1st, early_end), np.where(early, early_end, np.inf)), SENTINEL)
+    last_due = np.where(approved, last_due, np.nan)
     termination = np.where(approved, np.where(ended, last_due + rng.integers(0, 10, n), SENTINEL), np.nan)
     f.set("DAYS_FIRST_DRAWING", drawing)
     f.set("DAYS_FIRST_DUE", first_due)
@@ -406,7 +412,7 @@ def installments_frame(rng: np.random.Generator, core: PreviousCore, loans: np.n
     """Instalments due before the application; late and short payments follow behaviour; some are split."""
     first_due = core.days_first_due[loans]
     cnt = core.cnt_payment[loans].astype(np.int64)
-    due_count = np.minimum(cnt, np.floor(-first_due / 30.0).astype(np.int64) + 1)
+    due_count = np.minimum(cnt, np.ceil(-first_due / 30.0).astype(np.int64))  # due dates before the application
     parent, number = _expand(np.maximum(due_count, 0))
     # Split payments: a second row for the same instalment (same number and due date).
     split = rng.random(len(parent)) < 0.07
@@ -481,7 +487,7 @@ def card_frame(rng: np.random.Generator, core: PreviousCore, card_rows: np.ndarr
     f.set("AMT_INST_MIN_REGULARITY", np.where(first_months & (rng.random(n) < 0.7), np.nan, min_reg))
     pays = sigmoid(2.0 - 1.2 * b) > rng.random(n)
     payment = np.where(pays, np.round(np.maximum(min_reg, balance * rng.uniform(0.05, 0.6, n)), 3), 0.0)
-    payment_null = (balance == 0) & (rng.random(n) < 0.45)
+    payment_null = (balance == 0) & (rng.random(n) < 0.32)
     f.set("AMT_PAYMENT_CURRENT", np.where(payment_null, np.nan, payment))
     f.set("AMT_PAYMENT_TOTAL_CURRENT", payment)
     principal = np.round(balance * 0.96, 3)
