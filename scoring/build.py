@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,6 +94,8 @@ def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None 
 
     dbt_env(settings)
     settings.build_dir.mkdir(parents=True, exist_ok=True)
+    # The Kaggle descriptions seed has an unnamed first column; agate names it `a` (documented).
+    warnings.filterwarnings("ignore", message="Column 0 has no name")
     # dbt-duckdb keeps its DuckDB connection in a class attribute across invocations in one process;
     # close it so every run opens a fresh build file (and no file stays locked afterwards).
     _close_dbt_duckdb(DuckDBConnectionManager)
@@ -117,9 +120,10 @@ def _nodes(result) -> tuple[NodeResult, ...]:
     return tuple(out)
 
 
-def _first_line(text: str) -> str:
-    lines = [ln.strip() for ln in str(text).splitlines() if ln.strip()]
-    return " ".join(lines[:2])[:400] if lines else "failed"
+def _first_line(text: str, lines_kept: int = 3) -> str:
+    """dbt messages span lines (error, location, detail); one line for the user, trimmed."""
+    lines = [ln.strip() for ln in str(text).splitlines() if ln.strip() and not set(ln.strip()) <= {"-"}]
+    return " | ".join(lines[:lines_kept])[:500] if lines else "failed"
 
 
 def build(settings: Settings, extra_args: list[str] | None = None) -> BuildReport:

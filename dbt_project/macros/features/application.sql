@@ -9,6 +9,23 @@
 #}
 
 {% macro application_numeric_columns() -%}
+  {{ return(application_raw_numeric_columns() | reject('in', application_dropped_columns()) | list) }}
+{%- endmacro %}
+
+{# Columns left out of the features: the _MODE and _MEDI copies of the building information (the
+   _AVG ones are kept) and the rarely set document flags (their count is a feature). #}
+{% macro application_dropped_columns() -%}
+  {%- set dropped = [] -%}
+  {%- for c in application_raw_numeric_columns() -%}
+    {%- if (c.endswith('_MODE') and c != 'TOTALAREA_MODE') or c.endswith('_MEDI')
+          or (c.startswith('FLAG_DOCUMENT_') and c not in ('FLAG_DOCUMENT_3', 'FLAG_DOCUMENT_6', 'FLAG_DOCUMENT_8')) -%}
+      {%- do dropped.append(c) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {{ return(dropped) }}
+{%- endmacro %}
+
+{% macro application_raw_numeric_columns() -%}
   {{ return((
     "CNT_CHILDREN AMT_INCOME_TOTAL AMT_CREDIT AMT_ANNUITY AMT_GOODS_PRICE REGION_POPULATION_RELATIVE "
     "DAYS_BIRTH DAYS_EMPLOYED DAYS_REGISTRATION DAYS_ID_PUBLISH OWN_CAR_AGE FLAG_MOBIL FLAG_EMP_PHONE "
@@ -71,7 +88,7 @@
 {% macro application_clean_select(rel_param) -%}
   select
     cast("SK_ID_CURR" as bigint) as sk_id_curr,
-  {%- for c in application_numeric_columns() %}
+  {%- for c in application_raw_numeric_columns() %}
     {%- if c == 'DAYS_EMPLOYED' %}
     cast(case when "DAYS_EMPLOYED" = 365243 then null else "DAYS_EMPLOYED" end as double) as days_employed,
     {{ as_flag('"DAYS_EMPLOYED" = 365243') }} as days_employed_is_sentinel,

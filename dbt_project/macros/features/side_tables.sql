@@ -32,7 +32,8 @@
               safe_divide("sum(case when credit_active = 'Active' then amt_credit_sum_debt end)", "sum(case when credit_active = 'Active' then amt_credit_sum end)"),
               t, none, 'ratio of sums over active credits', 'Credit bureau: active debt / active credit'),
   ] -%}
-  {%- do specs.extend(numeric_family('bureau', t, all_cols, ['min', 'max', 'mean', 'sum', 'var'], 'Credit bureau, all credits')) -%}
+  {%- do specs.extend(numeric_family('bureau', t, all_cols, ['min', 'max', 'mean', 'sum'], 'Credit bureau, all credits')) -%}
+  {%- do specs.extend(numeric_family('bureau', t, ['DAYS_CREDIT', 'AMT_CREDIT_SUM', 'AMT_CREDIT_SUM_DEBT', all_cols[13]], ['var'], 'Credit bureau, all credits')) -%}
   {%- do specs.extend(numeric_family('bureau', t, active_cols, ['mean', 'max', 'sum'], 'Credit bureau, active credits', 'active', "credit_active = 'Active'")) -%}
   {%- do specs.extend(numeric_family('bureau', t, closed_cols, ['mean', 'max', 'sum'], 'Credit bureau, closed credits', 'closed', "credit_active = 'Closed'")) -%}
   {%- do specs.extend(numeric_family('bureau', t, ['AMT_CREDIT_SUM', 'AMT_CREDIT_SUM_DEBT'], ['mean', 'sum'], 'Credit bureau, credits opened in the last 2 years', 'recent', 'days_credit >= -730')) -%}
@@ -86,7 +87,8 @@
       feature('prev_last3_refused_share', "avg(case when recency_rank <= 3 then (case when name_contract_status = 'Refused' then 1.0 else 0.0 end) end)",
               t, 'NAME_CONTRACT_STATUS', 'share over the 3 most recent applications', 'Last 3 previous applications: share refused'),
   ] -%}
-  {%- do specs.extend(numeric_family('prev', t, all_cols, ['min', 'max', 'mean', 'var'], 'Previous applications')) -%}
+  {%- do specs.extend(numeric_family('prev', t, all_cols, ['min', 'max', 'mean'], 'Previous applications')) -%}
+  {%- do specs.extend(numeric_family('prev', t, ['AMT_ANNUITY', 'AMT_CREDIT', 'DAYS_DECISION', 'CNT_PAYMENT', ratio_cols[0]], ['var'], 'Previous applications')) -%}
   {%- do specs.extend(numeric_family('prev', t, ['AMT_ANNUITY', 'AMT_APPLICATION', 'AMT_CREDIT'], ['sum'], 'Previous applications')) -%}
   {%- do specs.extend(numeric_family('prev', t, approved_cols, ['min', 'max', 'mean'], 'Approved previous applications', 'approved', "name_contract_status = 'Approved'")) -%}
   {%- do specs.extend(numeric_family('prev', t, refused_cols, ['min', 'max', 'mean'], 'Refused previous applications', 'refused', "name_contract_status = 'Refused'")) -%}
@@ -173,8 +175,8 @@
       count_feature('cc_month_count', t, 'Credit cards: monthly records'),
       count_feature('cc_dpd_month_count', t, 'Credit cards: months with days past due', 'sk_dpd > 0'),
   ] -%}
-  {%- do specs.extend(numeric_family('cc', t, cols, ['min', 'max', 'mean', 'sum'], 'Credit cards')) -%}
-  {%- do specs.extend(numeric_family('cc', t, [cols[1], cols[4], cols[18], cols[20], cols[21]], ['var'], 'Credit cards')) -%}
+  {%- do specs.extend(numeric_family('cc', t, cols, ['max', 'mean'], 'Credit cards')) -%}
+  {%- do specs.extend(numeric_family('cc', t, [cols[1], cols[2], cols[4], cols[8], cols[18], cols[20], cols[22]], ['min', 'sum', 'var'], 'Credit cards')) -%}
   {%- do specs.extend(numeric_family('cc', t, [cols[1], cols[4], cols[18], cols[20]], ['mean', 'max'], 'Credit cards, last 12 months', 'last_year', 'months_balance >= -12')) -%}
   {%- do specs.extend(share_family('cc', t, 'NAME_CONTRACT_STATUS', ['Active', 'Completed', 'Signed', 'Demand', 'Sent proposal', 'Refused', 'Approved'], 'Credit cards')) -%}
   {{ return(specs) }}

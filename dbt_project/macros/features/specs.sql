@@ -43,6 +43,8 @@
 {% macro agg_sql(agg, expr) -%}
   {%- if agg == 'mean' -%}{{ return('avg(' ~ expr ~ ')') }}
   {%- elif agg == 'var' -%}{{ return(variance(expr)) }}
+  {#- sums of integers would be HUGEINT in DuckDB; features are DOUBLE/BIGINT/INTEGER -#}
+  {%- elif agg == 'sum' -%}{{ return('cast(sum(' ~ expr ~ ') as double)') }}
   {%- else -%}{{ return(agg ~ '(' ~ expr ~ ')') }}
   {%- endif -%}
 {%- endmacro %}

@@ -1,0 +1,86 @@
+"""Benchmark `scoring build` (dbt build with all its tests, raw tables -> published marts) at full scale.
+
+    .venv/bin/python benchmarks/build.py [--data DIR] [--scale full|FRACTION] [--runs N]
+
+The generated data is made once and reused (default warehouse/bench/generated_<scale>, shared with
+benchmarks/ingest.py), and ingested once into warehouse/bench/build_<scale>/raw.duckdb (reused).
+Each build runs as the real CLI in a child process; prints wall seconds, the child's peak RSS and
+seconds per model from dbt's run_results.json. The first run in a fresh warehouse includes dbt's full
+parse (~7 s); later runs use partial parsing, as a user's repeated builds do.
+Target (issue 3): at most 15 s and 3 GB on the 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def make_raw(data: Path, warehouse: Path, scale: str | float) -> None:
+    from scoring.generate import generate, is_complete
+
+    if not is_complete(data):
+        generate(data, scale=scale, seed=42, fmt="csv")
+    if not (warehouse / "raw.duckdb").exists():
+        subprocess.run([sys.executable, "-m", "scoring", "--warehouse", str(warehouse), "ingest", str(data)], check=True)
+
+
+def timed_build(warehouse: Path) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MB) and exit status of one `scoring build` child process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "scoring", "--warehouse", str(warehouse), "build"], cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - started, usage.ru_maxrss / 1024, proc.returncode
+
+
+def per_node_seconds(warehouse: Path) -> list[tuple[str, float]]:
+    results = json.loads((warehouse / "build" / "target" / "run_results.json").read_text())["results"]
+    return sorted(((r["unique_id"], r["execution_time"]) for r in results), key=lambda x: -x[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--scale", default="full")
+    parser.add_argument("--runs", type=int, default=2, help="builds to time (the first includes dbt's full parse)")
+    args = parser.parse_args()
+    scale = args.scale if args.scale in ("full", "small") else float(args.scale)
+    data = args.data or ROOT / "warehouse" / "bench" / f"generated_{args.scale}"
+    warehouse = ROOT / "warehouse" / "bench" / f"build_{args.scale}"
+    make_raw(data, warehouse, scale)
+
+    import duckdb
+
+    con = duckdb.connect(str(warehouse / "raw.duckdb"), read_only=True)
+    rows = con.execute("select sum(rows) from _ingest_log").fetchone()[0]
+    con.close()
+    print(f"raw: {rows:,} rows in {warehouse / 'raw.duckdb'} (from {data})")
+    for run in range(1, args.runs + 1):
+        seconds, peak_mb, status = timed_build(warehouse)
+        if status != 0:
+            sys.exit(f"build failed (exit {status})")
+        nodes = per_node_seconds(warehouse)
+        models = [(n, s) for n, s in nodes if n.startswith(("model.", "seed."))]
+        tests = sum(s for n, s in nodes if n.startswith(("test.", "unit_test.")))
+        hooks = sum(s for n, s in nodes if n.startswith("operation."))
+        size = (warehouse / "scoring.duckdb").stat().st_size / 1e9
+        print(f"run {run}: scoring build {seconds:.1f} s wall, peak RSS {peak_mb:,.0f} MB; scoring.duckdb {size:.2f} GB")
+        print(f"  models {sum(s for _, s in models):.1f} s, tests {tests:.1f} s, hooks (incl. publication) {hooks:.1f} s, "
+              f"dbt start-up/parse/other {seconds - sum(s for _, s in nodes):.1f} s")
+        for name, s in models:
+            print(f"  {s:6.2f} s  {name.split('.', 2)[-1]}")
+    print("target: <= 15 s wall and <= 3 GB peak (issue 3); machine shared with other work, see load average:",
+          os.getloadavg())
+
+
+if __name__ == "__main__":
+    main()

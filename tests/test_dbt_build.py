@@ -1,0 +1,235 @@
+"""`scoring build` / `dbt build`: the feature warehouse built from real DuckDB files by the real dbt.
+
+Generated data (joins everywhere) and both real samples (sparse: most clients have no history);
+the what-if table function; a reader holding the published file during a rebuild; a failing build
+publishes nothing; `dbt docs generate` offline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from scoring import ScoringError
+from scoring.build import build, run_dbt
+from scoring.generate import generate
+from scoring.ingest import ingest
+from scoring.settings import PROJECT_ROOT, Settings
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+SIDE_PREFIXES = ("bureau_", "bb_", "prev_", "pos_", "inst_", "cc_")
+pytestmark = pytest.mark.slow
+
+
+def _warehouse(tmp_path_factory, name: str, data: Path) -> Settings:
+    settings = Settings(warehouse=tmp_path_factory.mktemp(name) / "warehouse")
+    ingest(data, settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def generated_wh(tmp_path_factory) -> Settings:
+    data = tmp_path_factory.mktemp("dbt_generated") / "data"
+    generate(data, scale=0.01, seed=11, fmt="csv")
+    settings = _warehouse(tmp_path_factory, "dbt_wh_generated", data)
+    build(settings)
+    return settings
+
+
+@pytest.fixture(scope="session", params=["real_random1500", "real_head199"])
+def real_wh(request, tmp_path_factory) -> Settings:
+    settings = _warehouse(tmp_path_factory, f"dbt_wh_{request.param}", SHARED / request.param)
+    build(settings)
+    return settings
+
+
+def _ro(path: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(path), read_only=True)
+
+
+def _columns(con, table: str) -> list[tuple[str, str]]:
+    return con.execute(
+        "select column_name, data_type from duckdb_columns() where table_name = ? order by column_index", [table]
+    ).fetchall()
+
+
+def _check_marts(settings: Settings) -> dict:
+    """Contracts shared by every build; returns a few figures for the caller's own checks."""
+    raw = _ro(settings.raw_db)
+    n_train = raw.execute("select count(*) from application_train").fetchone()[0]
+    n_test = raw.execute("select count(*) from application_test").fetchone()[0]
+    raw.close()
+    con = _ro(settings.features_db)  # opens standalone: no raw attached
+    cols = _columns(con, "client_features")
+    names = [c for c, _ in cols]
+    assert names[:3] == ["sk_id_curr", "is_train", "target"]
+    assert dict(cols)["sk_id_curr"] == "BIGINT" and dict(cols)["is_train"] == "BOOLEAN" and dict(cols)["target"] == "INTEGER"
+    features = names[3:]
+    assert len(features) > 500
+    assert all(t in ("DOUBLE", "BIGINT", "INTEGER") for c, t in cols[3:]), {c: t for c, t in cols[3:] if t not in ("DOUBLE", "BIGINT", "INTEGER")}
+    assert all(f.startswith(("app_",) + SIDE_PREFIXES) and f == f.lower() and f.replace("_", "").isalnum() for f in features)
+    assert not any("target" in f for f in features)
+    catalog = con.execute("select feature, label, source_table, aggregation, description from feature_catalog order by position").fetchall()
+    assert [r[0] for r in catalog] == features
+    assert all(all(v for v in r) for r in catalog)
+    rows, train, test, distinct = con.execute(
+        "select count(*), count(*) filter (where is_train), count(*) filter (where not is_train), count(distinct sk_id_curr) from client_features"
+    ).fetchone()
+    assert (rows, train, test, distinct) == (n_train + n_test, n_train, n_test, n_train + n_test)
+    assert con.execute("select count(*) from client_features where is_train and target is null or not is_train and target is not null").fetchone()[0] == 0
+    assert con.execute("select count(*) from client_profile").fetchone()[0] == rows
+    bands = {b for (b,) in con.execute("select distinct age_band from client_profile").fetchall()}
+    assert bands <= {"<30", "30-39", "40-49", "50-59", "60+"}
+    non_null = con.execute("select " + ", ".join(f"count({f})" for f in features) + " from client_features").fetchone()
+    con.close()
+    return {"rows": rows, "features": features, "non_null": dict(zip(features, non_null))}
+
+
+def test_build_on_generated_data_computes_every_feature(generated_wh):
+    figures = _check_marts(generated_wh)
+    # Generated data links every table, so every family has values somewhere.
+    for prefix in ("app_",) + SIDE_PREFIXES:
+        fam = {f: n for f, n in figures["non_null"].items() if f.startswith(prefix)}
+        assert fam and sum(1 for n in fam.values() if n > 0) > 0.5 * len(fam), prefix
+    assert list(generated_wh.build_dir.glob("scoring-*.duckdb")) == []  # build files removed after publication
+
+
+def test_build_on_real_sample_is_null_without_history(real_wh):
+    figures = _check_marts(real_wh)
+    con = _ro(real_wh.features_db)
+    con.execute(f"ATTACH '{real_wh.raw_db}' AS raw (READ_ONLY)")
+    # Clients without bureau rows: bureau features NULL; with bureau rows: the count is right.
+    without, nulls = con.execute(
+        "select count(*), count(*) filter (where bureau_credit_count is null and bureau_amt_credit_sum_mean is null) from client_features f "
+        "where not exists (select 1 from raw.bureau b where b.SK_ID_CURR = f.sk_id_curr)"
+    ).fetchone()
+    assert without > 0 and nulls == without
+    mismatches = con.execute(
+        "select count(*) from client_features f join (select SK_ID_CURR, count(*) n from raw.bureau group by 1) b "
+        "on b.SK_ID_CURR = f.sk_id_curr where f.bureau_credit_count <> b.n"
+    ).fetchone()[0]
+    assert mismatches == 0
+    # Every application feature is computed for somebody; sentinels are NULL with a flag.
+    app = {f: n for f, n in figures["non_null"].items() if f.startswith("app_") and "_is_" not in f}
+    assert sum(1 for n in app.values() if n > 0) > 0.6 * len(app)
+    flagged, employed_null = con.execute(
+        "select count(*) filter (where app_days_employed_is_sentinel = 1), "
+        "count(*) filter (where app_days_employed_is_sentinel = 1 and app_days_employed is null) from client_features"
+    ).fetchone()
+    raw_sentinels = con.execute(
+        "select (select count(*) from raw.application_train where DAYS_EMPLOYED = 365243) + (select count(*) from raw.application_test where DAYS_EMPLOYED = 365243)"
+    ).fetchone()[0]
+    assert flagged == employed_null == raw_sentinels > 0
+    assert con.execute("select count(*) from client_features where app_days_employed > 0").fetchone()[0] == 0
+    con.close()
+
+
+def test_what_if_uses_the_warehouse_application_features(generated_wh):
+    raw = _ro(generated_wh.raw_db)
+    df = raw.execute("select * from application_train order by SK_ID_CURR limit 1 offset 5").df()
+    raw.close()
+    cid = int(df["SK_ID_CURR"].iloc[0])
+    con = _ro(generated_wh.features_db)
+    app_cols = [c for c, _ in _columns(con, "client_features") if c.startswith("app_")]
+    stored = con.execute(f"select {', '.join(app_cols)} from client_features where sk_id_curr = ?", [cid]).fetchone()
+    con.register("edited", df)
+    computed = con.execute(f"select {', '.join(app_cols)} from application_features('edited')").fetchall()
+    assert len(computed) == 1
+    _assert_same_values(computed[0], stored)
+    edited = df.copy()
+    edited["AMT_INCOME_TOTAL"] = edited["AMT_INCOME_TOTAL"] * 2
+    con.register("edited2", edited)
+    new = dict(zip(app_cols, con.execute(f"select {', '.join(app_cols)} from application_features('edited2')").fetchone()))
+    old = dict(zip(app_cols, stored))
+    assert new["app_credit_to_income_ratio"] == pytest.approx(old["app_credit_to_income_ratio"] / 2)
+    assert new["app_annuity_to_income_ratio"] == pytest.approx(old["app_annuity_to_income_ratio"] / 2)
+    assert new["app_amt_income_total"] == pytest.approx(old["app_amt_income_total"] * 2)
+    assert new["app_annuity_to_credit_ratio"] == pytest.approx(old["app_annuity_to_credit_ratio"])
+    con.close()
+
+
+def _assert_same_values(a, b) -> None:
+    assert len(a) == len(b)
+    for x, y in zip(a, b):
+        assert (x is None and y is None) or x == pytest.approx(y), (x, y)
+
+
+def _fingerprint(path: Path) -> tuple[int, str]:
+    return path.stat().st_ino, hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_failing_build_publishes_nothing(generated_wh):
+    before = _fingerprint(generated_wh.features_db)
+    with pytest.raises(ScoringError, match="assert_failure_injection_is_off"):
+        build(generated_wh, extra_args=["--vars", "{scoring_fail_build: true}"])
+    assert _fingerprint(generated_wh.features_db) == before
+    assert list(generated_wh.build_dir.glob("scoring-*.duckdb")) == []
+
+
+def test_build_without_raw_tables_is_a_clear_error(tmp_path):
+    with pytest.raises(ScoringError, match=r"raw\.duckdb: no raw tables"):
+        build(Settings(warehouse=tmp_path / "empty"))
+
+
+def test_reader_keeps_working_while_bare_dbt_build_publishes(generated_wh):
+    """A reader holds the published file open and queries in a loop while a bare `dbt build`
+    (another process) rebuilds and publishes; the reader never errors, a new connection sees the new build."""
+    old_build = _ro(generated_wh.features_db).execute("select invocation_id from warehouse_build").fetchone()[0]
+    reader = duckdb.connect(str(generated_wh.features_db), read_only=True)
+    errors: list[BaseException] = []
+    queries = 0
+    stop = threading.Event()
+
+    def loop():
+        nonlocal queries
+        cur = reader.cursor()
+        while not stop.is_set():
+            try:
+                cur.execute("select count(*), sum(app_amt_credit) from client_features").fetchone()
+                queries += 1
+            except BaseException as exc:  # noqa: BLE001 - any error is a failure
+                errors.append(exc)
+                return
+            time.sleep(0.01)
+
+    thread = threading.Thread(target=loop)
+    thread.start()
+    env = dict(os.environ, SCORING_WAREHOUSE=str(generated_wh.warehouse), DO_NOT_TRACK="1", DBT_SEND_ANONYMOUS_USAGE_STATS="False")
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "build", "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT),
+         "--target-path", str(generated_wh.build_dir / "target-bare")],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
+    )
+    stop.set()
+    thread.join()
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert "publish: all" in proc.stdout
+    assert errors == [] and queries > 0
+    assert reader.execute("select invocation_id from warehouse_build").fetchone()[0] == old_build  # old file, still fine
+    reader.close()
+    fresh = _ro(generated_wh.features_db)
+    assert fresh.execute("select invocation_id from warehouse_build").fetchone()[0] != old_build
+    fresh.close()
+    assert len(list(generated_wh.build_dir.glob("scoring-*.duckdb"))) <= 1  # the bare run's own file, removed next time
+
+
+def test_dbt_docs_generate_works_offline(generated_wh):
+    res = run_dbt(generated_wh, "docs generate")
+    assert res.success, res.exception
+    catalog = json.loads((generated_wh.build_dir / "target" / "catalog.json").read_text())
+    nodes = {n["metadata"]["name"]: n for n in catalog["nodes"].values()}
+    assert {"client_features", "client_profile", "feature_catalog"} <= set(nodes)
+    assert len(nodes["client_features"]["columns"]) > 500
+    manifest = json.loads((generated_wh.build_dir / "target" / "manifest.json").read_text())
+    assert {e["name"] for e in manifest["exposures"].values()} == {"scoring_dashboard", "default_risk_model"}
+    source_cols = [c for s in manifest["sources"].values() for c in s["columns"].values()]
+    assert source_cols and all(c["description"] for c in source_cols if c["name"] != "NFLAG_MICRO_CASH")
