@@ -429,6 +429,9 @@ def _load_all(directory: Path, settings: Settings, sources: dict[str, SourceFile
     with building(settings.raw_db, settings) as con:
         # Progress is tracked for _watching, but DuckDB's own bar stays off (stderr is ours).
         con.execute("SET enable_progress_bar = true; SET enable_progress_bar_print = false")
+        # Rows need not keep the file's order (every table has keys); letting the two threads append
+        # freely writes row groups as they fill instead of at the checkpoint: about 25% less time.
+        con.execute("SET preserve_insertion_order = false")
         # Every header first: a wrong column is reported in a second, not after loading 2 GB.
         file_columns: dict[str, list[str]] = {}
         for table, source in sources.items():
