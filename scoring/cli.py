@@ -19,14 +19,21 @@ def _scale(value: str) -> str | float:
     try:
         fraction = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--scale: expected small, full or a fraction, got {value!r}") from None
+        raise argparse.ArgumentTypeError(f"expected small, full or a fraction, got {value!r}") from None
     if not 0 < fraction <= 1:
-        raise argparse.ArgumentTypeError(f"--scale: a fraction must be in (0, 1], got {value}")
+        raise argparse.ArgumentTypeError(f"a fraction must be in (0, 1], got {value}")
     return fraction
 
 
+class _OneLineErrors(argparse.ArgumentParser):
+    """Usage mistakes are reported like every other error: one line, exit status 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {self.prog}: {message} (see --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="scoring", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _OneLineErrors(prog="scoring", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "--warehouse",
         type=Path,

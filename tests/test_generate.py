@@ -353,6 +353,8 @@ def test_cli_rejects_a_bad_scale_with_one_line(tmp_path):
     exe = Path(sys.executable).with_name("scoring")
     done = subprocess.run([exe, "generate", "--out", tmp_path / "d", "--scale", "huge"], capture_output=True, text=True)
     assert done.returncode != 0
-    error = done.stderr.strip().splitlines()[-1]  # argparse prints the usage, then the error on one line
-    assert "error" in error and "--scale" in error and "huge" in error
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    error = lines[0]
+    assert error.startswith("error:") and "--scale" in error and "huge" in error
     assert not (tmp_path / "d").exists()
