@@ -24,18 +24,20 @@ class TrainConfig:
     costs: Costs = field(default_factory=Costs)
 
     # LightGBM. Conservative settings that hold on 30k and 300k rows and on small real samples:
-    # slow learning rate, shallow-ish trees, strong column subsampling and L2 regularisation.
+    # slow learning rate, shallow trees (default risk is close to additive in its drivers; measured
+    # on generated `small`: 7 leaves 0.802-0.803 OOF AUC, 15 leaves 0.800, 31 leaves 0.798), strong
+    # column subsampling (~930 correlated mart columns) and L2 regularisation.
     learning_rate: float = 0.05
-    num_leaves: int = 31
+    num_leaves: int = 7
     max_depth: int = -1
     # min_child_samples grows with the data: rows * fraction, within [min, max].
-    min_child_fraction: float = 0.001
+    min_child_fraction: float = 0.002
     min_child_samples_min: int = 20
     min_child_samples_max: int = 200
-    feature_fraction: float = 0.4
+    feature_fraction: float = 0.2
     bagging_fraction: float = 0.8
     bagging_freq: int = 1
-    reg_lambda: float = 5.0
+    reg_lambda: float = 10.0
     reg_alpha: float = 0.0
     min_split_gain: float = 0.0
     max_bin: int = 255

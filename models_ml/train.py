@@ -141,14 +141,19 @@ def train(settings: Settings, config: TrainConfig | None = None) -> TrainResult:
         "accept_all": accept_all_cost(data.y, config.costs),
         "threshold_0_5": confusion(data.y, oof_p, 0.5).cost_per_client(config.costs),
     }
+    t0 = time.perf_counter()
     baselines = run_baselines(data.X, data.y, features, folds, config)
+    log(f"train: baselines in {time.perf_counter() - t0:.1f} s")
     log(f"train: OOF AUC {oof_auc:.4f} (logistic {baselines['logistic'].auc:.4f}); threshold {threshold:.3f}, "
         f"cost/client {cost['model']:.4f} vs accept-all {cost['accept_all']:.4f}")
 
     # Final model on every train row, with the folds' average best iteration.
     n_rounds = max(1, int(round(float(np.mean(cv.best_iterations)))))
+    t0 = time.perf_counter()
     final = lgb.train(params, full, num_boost_round=n_rounds)
     del full
+    log(f"train: final model ({n_rounds} rounds on all rows) in {time.perf_counter() - t0:.1f} s")
+    t0 = time.perf_counter()
 
     rng = np.random.default_rng(config.seed)
     sample = np.sort(rng.choice(data.rows, size=min(config.shap_sample_rows, data.rows), replace=False))
@@ -158,6 +163,8 @@ def train(settings: Settings, config: TrainConfig | None = None) -> TrainResult:
         top = list(importance["feature"][: config.n_neighbour_features])
     top_idx = [features.index(f) for f in top]
     space = NeighbourSpace.fit(data.X[:, top_idx], top)
+    log(f"train: SHAP importance on {len(sample):,} rows in {time.perf_counter() - t0:.1f} s")
+    t0 = time.perf_counter()
 
     # Every client: train rows and new applications, scored by the final model.
     all_ids = np.concatenate([data.ids, test_ids])
@@ -168,6 +175,7 @@ def train(settings: Settings, config: TrainConfig | None = None) -> TrainResult:
     target = pd.array(np.concatenate([data.y.astype("int64"), np.zeros(len(test_ids), "int64")]), dtype="Int64")
     target[data.rows:] = pd.NA
 
+    log(f"train: scored {len(all_ids):,} clients in {time.perf_counter() - t0:.1f} s")
     now = datetime.now(timezone.utc)
     run_id = registry.new_run_id(fingerprint, config.seed, now)
     oof_full = np.full(len(all_ids), np.nan)
@@ -230,9 +238,11 @@ def train(settings: Settings, config: TrainConfig | None = None) -> TrainResult:
 
     # Order matters: model directory, then model.duckdb, then CURRENT. Any failure before the
     # last step leaves the previous model and tables in service.
+    t0 = time.perf_counter()
     model_dir = registry.save_run(settings, run_id, final, record)
     try:
         write_model_db(settings, run_row, tables, vectors_frame, vectors)
+        log(f"train: model directory and model tables written in {time.perf_counter() - t0:.1f} s")
         registry.set_current(settings, run_id)
     except BaseException:
         shutil.rmtree(model_dir, ignore_errors=True)
