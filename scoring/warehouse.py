@@ -113,7 +113,11 @@ class WarehouseReader:
         s = self.settings
         if not s.features_db.exists():
             raise ScoringError(f"{s.features_db}: no published warehouse; run `scoring build` first")
-        con = duckdb.connect(str(s.features_db), config=duckdb_config(s, read_only=True))
+        # A fresh in-memory instance that ATTACHes the files: duckdb.connect(path) would hand back the
+        # cached instance of the old file (same path) while any old connection is alive, i.e. stale data.
+        con = duckdb.connect(":memory:", config=duckdb_config(s))
+        con.execute(f"ATTACH '{s.features_db}' AS scoring (READ_ONLY)")
+        con.execute("USE scoring")
         for alias, path in (("raw", s.raw_db), ("model", s.model_db)):
             if path.exists():
                 con.execute(f"ATTACH '{path}' AS {alias} (READ_ONLY)")
@@ -134,6 +138,7 @@ class WarehouseReader:
         if getattr(local, "con", None) is not con:
             local.con = con
             local.cursor = con.cursor()
+            local.cursor.execute("USE scoring")  # USE is per connection; cursors do not inherit it
         return local.cursor
 
     @property
