@@ -82,10 +82,11 @@ def dbt_args(settings: Settings, command: str = "build", extra: list[str] | None
 
 
 def dbt_env(settings: Settings) -> None:
-    """The profile reads these (profiles.yml)."""
+    """The profile reads these (profiles.yml). The DuckDB memory limit is passed only when the user
+    set one (SCORING_DUCKDB_MEMORY): otherwise the profile's own default, sized for the build's
+    3 GB budget, applies rather than the general 8 GB default of Settings."""
     settings.export_env()
     os.environ["SCORING_DUCKDB_THREADS"] = str(settings.duckdb_threads)
-    os.environ["SCORING_DUCKDB_MEMORY"] = settings.duckdb_memory_limit
 
 
 def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None = None):

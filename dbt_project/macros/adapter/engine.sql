@@ -61,3 +61,6 @@ create or replace macro {{ name }}({{ parameter }}) as table
 {# Database-specific CHECKPOINT before the file is copied for publication #}
 {% macro checkpoint_database(database) %}{{ return(adapter.dispatch('checkpoint_database', 'scoring')(database)) }}{% endmacro %}
 {% macro duckdb__checkpoint_database(database) %}checkpoint {{ database }}{% endmacro %}
+
+{% macro detach_database(database) %}{{ return(adapter.dispatch('detach_database', 'scoring')(database)) }}{% endmacro %}
+{% macro duckdb__detach_database(database) %}detach {{ database }}{% endmacro %}

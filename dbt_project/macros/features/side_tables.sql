@@ -130,7 +130,11 @@
       count_feature('pos_dpd_month_count', t, 'Point-of-sale and cash loans: months with days past due', 'sk_dpd > 0'),
       count_feature('pos_last_year_month_count', t, 'Point-of-sale and cash loans: monthly records in the last 12 months', 'months_balance >= -12'),
   ] -%}
-  {%- do specs.extend(numeric_family('pos', t, cols, ['min', 'max', 'mean', 'sum', 'var'], 'Point-of-sale and cash loans')) -%}
+  {#- 10M monthly records at full scale: per-column aggregates rather than all five everywhere -#}
+  {%- for idx, aggs in [(0, ['min', 'max', 'mean']), (1, ['max', 'mean']), (2, ['max', 'mean', 'sum']),
+                        (3, ['max', 'mean', 'sum', 'var']), (4, ['max', 'mean', 'sum']), (5, ['min', 'max', 'mean'])] -%}
+    {%- do specs.extend(numeric_family('pos', t, [cols[idx]], aggs, 'Point-of-sale and cash loans')) -%}
+  {%- endfor -%}
   {%- do specs.extend(numeric_family('pos', t, ['SK_DPD', 'SK_DPD_DEF', 'CNT_INSTALMENT_FUTURE', cols[5]], ['mean', 'max'], 'Point-of-sale and cash loans, last 12 months', 'last_year', 'months_balance >= -12')) -%}
   {%- do specs.extend(share_family('pos', t, 'NAME_CONTRACT_STATUS', ['Active', 'Completed', 'Signed', 'Demand', 'Returned to the store',
         'Approved', 'Amortized debt', 'Canceled'], 'Point-of-sale and cash loans')) -%}
@@ -156,7 +160,12 @@
       feature('inst_last_year_late_share', safe_divide(count_where('days_instalment >= -365 and days_past_due > 0'), count_where('days_instalment >= -365')),
               t, 'DAYS_ENTRY_PAYMENT', 'share of instalments due in the last 365 days', 'Instalments in the last year: share paid late'),
   ] -%}
-  {%- do specs.extend(numeric_family('inst', t, cols, ['min', 'max', 'mean', 'sum', 'var'], 'Instalments')) -%}
+  {#- 13M instalments at full scale: each aggregate costs, so each column gets the ones that say something -#}
+  {%- for idx, aggs in [(0, ['max', 'mean']), (1, ['min', 'max']), (2, ['max', 'mean', 'sum']), (3, ['max', 'mean', 'sum']),
+                        (4, ['max', 'mean', 'sum', 'var']), (5, ['max', 'mean', 'sum']), (6, ['min', 'mean', 'var']),
+                        (7, ['max', 'mean', 'sum']), (8, ['max', 'mean'])] -%}
+    {%- do specs.extend(numeric_family('inst', t, [cols[idx]], aggs, 'Instalments')) -%}
+  {%- endfor -%}
   {%- do specs.extend(numeric_family('inst', t, [cols[4], cols[5], cols[6], cols[7]], ['mean', 'max'], 'Instalments due in the last year', 'last_year', 'days_instalment >= -365')) -%}
   {{ return(specs) }}
 {%- endmacro %}

@@ -1,7 +1,6 @@
 {#
   on-run-end: publish the build file as the served warehouse, only if every node passed.
   A failed (or skipped) model, test, seed or unit test publishes nothing; the served file stays as it was.
-  The build file is checkpointed first so the copy holds every table (no write-ahead log left behind).
 #}
 {% macro publish_if_all_passed(results) %}
   {% if execute %}
@@ -20,10 +19,14 @@
     {% elif invocation_args_dict.get('select') or invocation_args_dict.get('exclude') or invocation_args_dict.get('selector') %}
       {% do log('publish: NOT published, a partial build (--select/--exclude) is not a whole warehouse', info=true) %}
     {% else %}
-      {% do run_query(checkpoint_database(target.database)) %}
-      {% set published = run_query(
-          "select publish_warehouse(path) from duckdb_databases() where database_name = '" ~ target.database ~ "'"
+      {% set build_path = run_query(
+          "select path from duckdb_databases() where database_name = '" ~ target.database ~ "'"
       ).columns[0].values()[0] %}
+      {#- Checkpoint, then close the build file (detach releases dbt's writer lock), then rename it over
+          the published file: no copy. Nothing runs on the build database after this hook. -#}
+      {% do run_query(checkpoint_database(target.database)) %}
+      {% do run_query(detach_database(target.database)) %}
+      {% set published = run_query("select publish_warehouse('" ~ build_path ~ "')").columns[0].values()[0] %}
       {% do log('publish: all ' ~ results | length ~ ' nodes passed; published ' ~ published, info=true) %}
     {% endif %}
   {% endif %}

@@ -1,4 +1,3 @@
-{{ config(materialized="view") }}
 -- Every app_* feature, computed by the warehouse's application_features table function: the app's
 -- what-if endpoint calls the same function on an edited application.
 -- depends_on: {{ ref('stg_applications') }}
