@@ -74,6 +74,8 @@ class ScoringService:
         self.models = ModelCache(settings)
         self._calibrators: dict[str, Calibrator] = {}
         self._columns_cache: tuple[object, dict[str, dict[str, str]]] | None = None
+        self._tables_run: tuple[object, str | None] = (None, None)
+        self._row_idx: tuple[str, np.ndarray] | None = None
 
     # -- plumbing ---------------------------------------------------------------------------
     def _cur(self):
@@ -105,6 +107,42 @@ class ScoringService:
 
     def _labels(self) -> dict[str, str]:
         return dict(self._cur().execute("select feature, coalesce(label, feature) from feature_catalog").fetchall())
+
+    def _model_tables_run(self) -> str | None:
+        """Run id of the published model.duckdb (cached per publication)."""
+        cur = self._cur()
+        stamp = self.reader.stamp
+        if self._tables_run[0] != stamp or stamp is None:
+            try:
+                run = cur.execute("select run_id from model.client_scores limit 1").fetchone()
+            except Exception:
+                run = None
+            self._tables_run = (stamp, run[0] if run else None)
+        return self._tables_run[1]
+
+    def _model_row(self, client_id: int, model: LoadedModel) -> tuple[bool, np.ndarray]:
+        """The client's feature vector for the model. Fast path: one DOUBLE[] array of the features
+        the trees use, from model.client_rows of the same run; otherwise the ~900 mart columns."""
+        if self._model_tables_run() == model.run_id and "row_features" in model.record:
+            cur = self._cur()
+            row = cur.execute(
+                "select s.is_train, r.x from model.client_rows r join model.client_scores s using (sk_id_curr) where r.sk_id_curr = ?",
+                [client_id],
+            ).fetchone()
+            if row is not None:
+                idx = self._row_index(model)
+                x = np.full(len(model.features), np.nan)
+                x[idx] = np.array(row[1], dtype=np.float64)
+                return bool(row[0]), x
+        return self._feature_row(client_id, model.features)
+
+    def _row_index(self, model: LoadedModel) -> np.ndarray:
+        cache = self._row_idx
+        if cache is None or cache[0] != model.run_id:
+            pos = {f: i for i, f in enumerate(model.features)}
+            cache = (model.run_id, np.array([pos[f] for f in model.record["row_features"]], dtype=np.int64))
+            self._row_idx = cache
+        return cache[1]
 
     def _feature_row(self, client_id: int, features: list[str]) -> tuple[bool, np.ndarray]:
         cols = ", ".join(f'cast("{f}" as double)' for f in features)
@@ -167,7 +205,7 @@ class ScoringService:
     def score(self, client_id) -> dict:
         cid = _client_id(client_id)
         model, cal = self._model()
-        is_train, x = self._feature_row(cid, model.features)
+        is_train, x = self._model_row(cid, model)
         raw, p = self._score_row(model, cal, x)
         return self._score_dict(cid, is_train, model, raw, p)
 
@@ -182,7 +220,7 @@ class ScoringService:
     def explanation(self, client_id, top: int = 10) -> dict:
         cid = _client_id(client_id)
         model, cal = self._model()
-        is_train, x = self._feature_row(cid, model.features)
+        is_train, x = self._model_row(cid, model)
         return self._explain_row(cid, is_train, model, cal, x, top)
 
     def _explain_row(self, cid: int, is_train: bool, model: LoadedModel, cal: Calibrator, x: np.ndarray, top: int) -> dict:

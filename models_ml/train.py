@@ -175,6 +175,9 @@ def train(settings: Settings, config: TrainConfig | None = None) -> TrainResult:
     target = pd.array(np.concatenate([data.y.astype("int64"), np.zeros(len(test_ids), "int64")]), dtype="Int64")
     target[data.rows:] = pd.NA
 
+    # Only the features the trees split on matter for scores and SHAP (the others contribute 0).
+    used_idx = [j for j, c in enumerate(final.feature_importance("split")) if c > 0] or [0]
+    row_values = np.vstack([data.X[:, used_idx], X_test[:, used_idx]])
     log(f"train: scored {len(all_ids):,} clients in {time.perf_counter() - t0:.1f} s")
     now = datetime.now(timezone.utc)
     run_id = registry.new_run_id(fingerprint, config.seed, now)
@@ -215,6 +218,7 @@ def train(settings: Settings, config: TrainConfig | None = None) -> TrainResult:
         "baselines": {k: asdict(b) for k, b in baselines.items()},
         "calibration": calibrator.to_dict(),
         "neighbour_space": space.to_dict(),
+        "row_features": [features[j] for j in used_idx],
         "seconds": seconds,
     })
     run_row = {
@@ -241,7 +245,7 @@ def train(settings: Settings, config: TrainConfig | None = None) -> TrainResult:
     t0 = time.perf_counter()
     model_dir = registry.save_run(settings, run_id, final, record)
     try:
-        write_model_db(settings, run_row, tables, vectors_frame, vectors)
+        write_model_db(settings, run_row, tables, vectors_frame, vectors, row_values)
         log(f"train: model directory and model tables written in {time.perf_counter() - t0:.1f} s")
         registry.set_current(settings, run_id)
     except BaseException:

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from model_synthetic import make_synthetic_warehouse  # noqa: E402
 
 FAST = TrainConfig(max_rounds=300, early_stopping_rounds=30, learning_rate=0.1, shap_sample_rows=1000, n_neighbour_features=8)
-MODEL_TABLES = {"model_runs", "client_scores", "global_importance", "threshold_curve", "calibration", "fairness", "roc_curve", "client_vectors"}
+MODEL_TABLES = {"model_runs", "client_scores", "global_importance", "threshold_curve", "calibration", "fairness", "roc_curve", "client_vectors", "client_rows"}
 
 
 @pytest.fixture(scope="module")
