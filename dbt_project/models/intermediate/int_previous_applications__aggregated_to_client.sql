@@ -4,9 +4,17 @@ with previous as (
     select * from {{ ref('stg_previous_applications') }}
 ),
 
+-- The recency rank on three columns only: a window over all 37 columns would sort them all.
+ranked as (
+    select
+        sk_id_prev,
+        {{ row_number_desc('sk_id_curr', 'days_decision') }} as recency_rank
+    from previous
+),
+
 enriched as (
     select
-        *,
+        previous.*,
         {{ safe_divide('amt_application', 'amt_credit') }} as application_to_credit_ratio,
         {{ safe_divide('amt_credit', 'amt_goods_price') }} as credit_to_goods_ratio,
         {{ safe_divide('amt_annuity', 'amt_credit') }} as annuity_to_credit_ratio,
@@ -14,8 +22,9 @@ enriched as (
         {{ safe_divide('amt_annuity * cnt_payment', 'amt_credit') }} - 1 as simple_interest_rate,
         days_last_due_1st_version - days_first_due as planned_duration_days,
         days_last_due - days_last_due_1st_version as due_delay_days,
-        {{ row_number_desc('sk_id_curr', 'days_decision') }} as recency_rank
+        ranked.recency_rank
     from previous
+    inner join ranked on ranked.sk_id_prev = previous.sk_id_prev
 ),
 
 aggregated as (
