@@ -56,7 +56,8 @@ def publish_build(build_path: Path, warehouse: Path) -> Path:
 
 
 def remove_old_builds(current: Path) -> None:
-    """Keep the disk bounded: every build file but the one dbt still has open goes."""
+    """Keep the disk bounded: build files left by failed or interrupted builds go (one build at a time
+    per warehouse: a build running concurrently in the same warehouse would lose its file)."""
     for old in current.parent.glob("scoring-*.duckdb*"):
         if old.name not in (current.name, current.name + ".wal"):
             remove_quietly(old)
