@@ -330,11 +330,14 @@ class ScoringService:
         """Score and explain the client as is and with the edited application fields."""
         cid = _client_id(client_id)
         model, cal = self._model()
-        is_train, x = self._feature_row(cid, model.features)
+        is_train, x = self._model_row(cid, model)
         raw_app = self._raw_application(cid, is_train)
         if raw_app is None:
             raise ClientNotFound(f"client {cid}: no raw application row")
-        edited_x, applied = WhatIf(self._cur()).edited_features(raw_app, changes, model.features, x)
+        # Only the features the trees use can move the score (x holds exactly those when read from
+        # client_rows); the other columns stay as they are.
+        used = set(model.record.get("row_features") or model.features)
+        edited_x, applied = WhatIf(self._cur()).edited_features(raw_app, changes, model.features, x, only=used)
         current = self._explain_row(cid, is_train, model, cal, x, 10)
         edited = self._explain_row(cid, is_train, model, cal, edited_x, 10)
         moved = [

@@ -61,7 +61,9 @@ class WhatIf:
         finally:
             self.cursor.unregister(name)
 
-    def edited_features(self, raw_application: pd.DataFrame, changes: dict, features: list[str], x: np.ndarray) -> tuple[np.ndarray, dict]:
+    def edited_features(
+        self, raw_application: pd.DataFrame, changes: dict, features: list[str], x: np.ndarray, only: set[str] | None = None
+    ) -> tuple[np.ndarray, dict]:
         applied = validate_changes(changes)
         edited = raw_application.drop(columns=[c for c in ("TARGET",) if c in raw_application.columns]).copy()
         for name, value in applied.items():
@@ -70,7 +72,7 @@ class WhatIf:
         recomputed = self.app_features(edited).iloc[0]
         out = x.copy()
         for j, f in enumerate(features):
-            if f in recomputed.index and f != "sk_id_curr":
+            if f in recomputed.index and f != "sk_id_curr" and (only is None or f in only):
                 v = recomputed[f]
                 out[j] = np.nan if v is None or pd.isna(v) else float(v)
         return out, applied

@@ -77,9 +77,12 @@ def test_what_if(service):
     same = service.what_if(cid, {"AMT_INCOME_TOTAL": app["AMT_INCOME_TOTAL"]})
     assert same["changed_features"] == [] and np.isclose(same["edited"]["probability"], same["current"]["probability"])
     assert np.isclose(same["current"]["probability"], service.score(cid)["probability"])
-    richer = service.what_if(cid, {"AMT_INCOME_TOTAL": app["AMT_INCOME_TOTAL"] * 10, "CODE_GENDER": "M"})
+    richer = service.what_if(cid, {"AMT_INCOME_TOTAL": app["AMT_INCOME_TOTAL"] * 10, "EXT_SOURCE_3": 0.95, "CODE_GENDER": "M"})
     moved = {c["feature"] for c in richer["changed_features"]}
-    assert {"app_amt_income_total", "app_credit_to_income_ratio"} <= moved
+    used = set(service.models.current().record["row_features"])
+    assert moved and moved <= used  # only features the trees use can move the score
+    assert {"app_amt_income_total", "app_credit_to_income_ratio", "app_ext_source_3", "app_ext_source_mean"} & used <= moved
+    assert richer["edited"]["raw_score"] != richer["current"]["raw_score"]
     for bad in ({"AMT_INCOME_TOTAL": -5}, {"NOT_A_FIELD": 1}, {"AMT_CREDIT": "a lot"}, {"CODE_GENDER": 3}, {"SK_ID_CURR": 1}, {}):
         with pytest.raises(InvalidField):
             service.what_if(cid, bad)
