@@ -170,9 +170,10 @@ class ScoringService:
         else:
             where = "true"
         cur = self._cur()
-        total = cur.execute(f"select count(*) from client_features where {where}").fetchone()[0]
+        # client_profile is a narrow table (client_features is a wide view): 13 ms at 356k clients.
+        total = cur.execute(f"select count(*) from client_profile where {where}").fetchone()[0]
         rows = cur.execute(
-            f"select sk_id_curr, is_train from client_features where {where} order by sk_id_curr limit ? offset ?", [limit, offset]
+            f"select sk_id_curr, is_train from client_profile where {where} order by sk_id_curr limit ? offset ?", [limit, offset]
         ).fetchall()
         return {
             "query": q, "total": int(total), "limit": limit, "offset": offset,
