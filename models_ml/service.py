@@ -9,7 +9,6 @@ raises `InvalidField` (422).
 from __future__ import annotations
 
 import math
-import re
 from datetime import datetime, timezone
 
 import numpy as np

@@ -234,7 +234,7 @@ def train(settings: Settings, config: TrainConfig | None = None) -> TrainResult:
         "client_scores": client_scores,
         "global_importance": importance,
         "threshold_curve": curve,
-        "calibration": reliability.rename(columns={"bin": "bin"}),
+        "calibration": reliability,
         "fairness": fair,
         "roc_curve": _roc_table(data.y, cv.oof_raw),
     }
