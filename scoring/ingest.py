@@ -80,6 +80,10 @@ def _split_format(name: str) -> tuple[str, str] | None:
     return None
 
 
+# What the embedded-default generator writes beside the Kaggle files: expected, so no notice.
+_GENERATOR_EXTRAS = {"_GENERATED.json", "truth"}
+
+
 def discover(directory: Path) -> tuple[dict[str, SourceFile], list[str]]:
     """Match the files of `directory` to the Kaggle files (case-insensitively); return them and notices."""
     if not directory.is_dir():
@@ -88,7 +92,7 @@ def discover(directory: Path) -> tuple[dict[str, SourceFile], list[str]]:
     found: dict[str, SourceFile] = {}
     notices: list[str] = []
     for path in sorted(directory.iterdir()):
-        if path.name.startswith("."):
+        if path.name.startswith(".") or path.name in _GENERATOR_EXTRAS:
             continue
         split = _split_format(path.name) if path.is_file() else None
         spec = by_stem.get(split[0].lower()) if split else None
