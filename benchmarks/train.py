@@ -26,11 +26,10 @@ import duckdb  # noqa: E402
 import numpy as np  # noqa: E402
 from sklearn.metrics import roc_auc_score  # noqa: E402
 
-from models_ml import registry  # noqa: E402
-from models_ml.calibration import Calibrator  # noqa: E402
-from models_ml.data import feature_columns, load_training, load_unlabelled, open_features  # noqa: E402
+from models_ml.batch import score_all  # noqa: E402
+from models_ml.data import feature_columns, open_features  # noqa: E402
 from models_ml.service import ScoringService  # noqa: E402
-from models_ml.train import sigmoid, train  # noqa: E402
+from models_ml.train import train  # noqa: E402
 from scoring.settings import Settings  # noqa: E402
 
 
@@ -40,21 +39,10 @@ def oracle_auc(data: Path, settings: Settings) -> float:
 
 
 def batch_score(settings: Settings) -> tuple[int, float]:
-    """Read every client's features from the mart and score them with the model in service."""
+    """Read every client's model features from the mart and score them with the model in service."""
     started = time.perf_counter()
-    model = registry.load_run(settings, registry.current_run_id(settings))
-    cal = Calibrator.from_dict(model.record["calibration"])
-    con = open_features(settings)
-    n = 0
-    train_rows = load_training(con, model.features)
-    p = cal.transform(sigmoid(model.booster.predict(train_rows.X, raw_score=True)))
-    n += len(p)
-    del train_rows
-    ids, X = load_unlabelled(con, model.features)
-    if len(ids):
-        n += len(cal.transform(sigmoid(model.booster.predict(X, raw_score=True))))
-    con.close()
-    return n, time.perf_counter() - started
+    scores = score_all(settings)
+    return len(scores), time.perf_counter() - started
 
 
 def latencies(settings: Settings, n: int = 200, seed: int = 0) -> dict[str, tuple[float, float]]:
