@@ -47,8 +47,11 @@ create or replace macro {{ name }}({{ parameter }}) as table
 {% macro as_flag(condition) %}{{ return(adapter.dispatch('as_flag', 'scoring')(condition)) }}{% endmacro %}
 {% macro default__as_flag(condition) %}cast(({{ condition }}) as integer){% endmacro %}
 
-{# Row number within a partition, newest first (window boundaries such as "last 3 records") #}
-{% macro row_number_desc(partition_by, order_by) %}row_number() over (partition by {{ partition_by }} order by {{ order_by }} desc){% endmacro %}
+{# Aggregate: average of `expr` over the group's `n` rows with the largest `order_by` (windows such as
+   "last 3 records"; NULL values of expr are ignored, as avg does). DuckDB keeps a top-n heap per group in
+   the same GROUP BY pass: a row_number() window instead sorted the whole table and cost a join back. #}
+{% macro mean_of_latest(expr, order_by, n) %}{{ return(adapter.dispatch('mean_of_latest', 'scoring')(expr, order_by, n)) }}{% endmacro %}
+{% macro duckdb__mean_of_latest(expr, order_by, n) %}list_avg(max_by({{ expr }}, {{ order_by }}, {{ n }})){% endmacro %}
 
 {# Standard deviation of a few expressions in one row (sample, NULL with fewer than two non-NULL) #}
 {% macro row_stddev(exprs) %}

@@ -84,7 +84,7 @@
       count_feature('prev_refused_count', t, 'Previous applications: number refused', "name_contract_status = 'Refused'"),
       count_feature('prev_last_year_count', t, 'Previous applications in the last year: number', 'days_decision >= -365'),
       count_feature('prev_last_year_refused_count', t, 'Previous applications in the last year: number refused', "days_decision >= -365 and name_contract_status = 'Refused'"),
-      feature('prev_last3_refused_share', "avg(case when recency_rank <= 3 then (case when name_contract_status = 'Refused' then 1.0 else 0.0 end) end)",
+      feature('prev_last3_refused_share', mean_of_latest("case when name_contract_status = 'Refused' then 1.0 else 0.0 end", 'days_decision', 3),
               t, 'NAME_CONTRACT_STATUS', 'share over the 3 most recent applications', 'Last 3 previous applications: share refused'),
   ] -%}
   {%- do specs.extend(numeric_family('prev', t, all_cols, ['min', 'max', 'mean'], 'Previous applications')) -%}
@@ -93,7 +93,7 @@
   {%- do specs.extend(numeric_family('prev', t, approved_cols, ['min', 'max', 'mean'], 'Approved previous applications', 'approved', "name_contract_status = 'Approved'")) -%}
   {%- do specs.extend(numeric_family('prev', t, refused_cols, ['min', 'max', 'mean'], 'Refused previous applications', 'refused', "name_contract_status = 'Refused'")) -%}
   {%- do specs.extend(numeric_family('prev', t, ['AMT_CREDIT', 'AMT_APPLICATION', ratio_cols[0]], ['mean', 'max'], 'Previous applications in the last year', 'last_year', 'days_decision >= -365')) -%}
-  {%- do specs.extend(numeric_family('prev', t, ['AMT_CREDIT', 'AMT_ANNUITY', 'CNT_PAYMENT', 'DAYS_DECISION'], ['mean'], 'Last 3 previous applications', 'last3', 'recency_rank <= 3')) -%}
+  {%- do specs.extend(latest_family('prev', t, ['AMT_CREDIT', 'AMT_ANNUITY', 'CNT_PAYMENT', 'DAYS_DECISION'], 'days_decision', 3, 'last3', 'Last 3 previous applications')) -%}
   {#- Shares of the categories that carry the most signal; goods category, seller industry, product
       combination and payment type (57 more columns) cost prev a third of its build time for little. -#}
   {%- set levels = {

@@ -73,6 +73,16 @@
   {{ return(specs) }}
 {%- endmacro %}
 
+{# Averages over the `n` most recent rows of the group (by `order_by`): <prefix>_<scope>_<column>_mean #}
+{% macro latest_family(prefix, source_table, columns, order_by, n, scope, scope_label) -%}
+  {%- set specs = [] -%}
+  {%- for c in columns -%}
+    {%- do specs.append(feature(prefix ~ '_' ~ scope ~ '_' ~ (c | lower) ~ '_mean', mean_of_latest(c | lower, order_by, n),
+          source_table, c, 'average over ' ~ scope_label, scope_label ~ ': ' ~ column_words(c) ~ ' (average)')) -%}
+  {%- endfor -%}
+  {{ return(specs) }}
+{%- endmacro %}
+
 {# Share of rows at each level of a category: <prefix>_<column>_<level>_share #}
 {% macro share_family(prefix, source_table, column, levels, scope_label) -%}
   {%- set specs = [] -%}
