@@ -27,12 +27,13 @@ def previous_runs(settings: Settings) -> pd.DataFrame | None:
     """The model_runs rows of the published model.duckdb, if there is one that can be read."""
     if not settings.model_db.exists():
         return None
+    # A fresh in-memory database that attaches the file: `duckdb.connect(path)` could hand back a
+    # database this process already holds open on the file's previous publication.
+    con = duckdb.connect(config=duckdb_config(settings))
     try:
-        con = duckdb.connect(str(settings.model_db), config=duckdb_config(settings, read_only=True))
-    except duckdb.Error:
-        return None
-    try:
-        return con.execute("select * from model_runs").df()
+        path = str(settings.model_db).replace("'", "''")
+        con.execute(f"attach '{path}' as previous (read_only)")
+        return con.execute("select * from previous.model_runs").df()
     except duckdb.Error:
         return None
     finally:
