@@ -32,7 +32,11 @@ def trained(tmp_path_factory):
 
 
 def _model_con(settings):
-    return duckdb.connect(str(settings.model_db), read_only=True)
+    # attach (not connect): a fresh view of the file as published now, never a cached instance
+    con = duckdb.connect()
+    con.execute(f"attach '{settings.model_db}' as m (read_only)")
+    con.execute("use m")
+    return con
 
 
 def test_run_writes_model_directory_and_every_table(trained):
