@@ -40,7 +40,7 @@ def make_synthetic_warehouse(warehouse: Path, n_train: int = 3000, n_test: int =
     catalog = pd.DataFrame({
         "feature": names + ["app_children"],
         "label": [f"Label of {n}" for n in names] + ["Number of children"],
-        "source_table": "synthetic", "aggregation": "none", "description": "synthetic",
+        "source_table": "synthetic", "source_column": None, "aggregation": "none", "description": "synthetic",
     })
     settings = Settings(warehouse=warehouse)
     warehouse.mkdir(parents=True, exist_ok=True)
