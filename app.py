@@ -10,13 +10,14 @@ only listens on loopback.
 
 from __future__ import annotations
 
+import html
 import ipaddress
 import os
 
 import gradio as gr
 from fastapi import FastAPI
 
-from dashboard.ui import CSS, build_dashboard, theme
+from dashboard.ui import CSS, PAGE_TITLE, build_dashboard, theme
 from models_ml.auth import AuthGate, Sessions, UserStore, login_router
 from models_ml.service import ScoringService
 from scoring import ScoringError
@@ -28,6 +29,42 @@ from scoring.settings import Settings
 DASHBOARD_CONCURRENCY = int(os.environ.get("SCORING_DASHBOARD_CONCURRENCY", "8"))
 
 
+class PageTitle:
+    """Puts `<title>` into the dashboard's HTML as served (WCAG 2.4.2): Gradio's page template has
+    none and sets document.title from /config only once its JavaScript runs."""
+
+    def __init__(self, app, title: str) -> None:
+        self.app = app
+        self.tag = f"<title>{html.escape(title)}</title>".encode()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") != "GET":
+            return await self.app(scope, receive, send)
+        start: dict = {}
+        body: list[bytes] = []
+
+        async def capture(message):
+            if message["type"] == "http.response.start":
+                headers = dict(message.get("headers") or [])
+                if not headers.get(b"content-type", b"").startswith(b"text/html"):
+                    return await send(message)
+                start.update(message)
+            elif start:
+                body.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return None
+                page = b"".join(body)
+                if b"<title>" not in page and b"<head>" in page:
+                    page = page.replace(b"<head>", b"<head>\n\t\t" + self.tag, 1)
+                headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+                await send({**start, "headers": [*headers, (b"content-length", str(len(page)).encode())]})
+                await send({"type": "http.response.body", "body": page})
+            else:
+                await send(message)
+
+        await self.app(scope, receive, capture)
+
+
 def create_app(settings: Settings, users: UserStore | None = None, service: ScoringService | None = None) -> FastAPI:
     service = service or ScoringService(settings)
     app = FastAPI(
@@ -36,6 +73,7 @@ def create_app(settings: Settings, users: UserStore | None = None, service: Scor
         description="Scores, explanations and similar clients for credit applications. The dashboard is served at `/`.",
     )
     install_error_handlers(app)
+    app.add_middleware(PageTitle, title=PAGE_TITLE)
     app.include_router(api_router(service))
     if users is not None:
         app.include_router(login_router(users, sessions := Sessions()))

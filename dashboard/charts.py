@@ -4,12 +4,16 @@ Accessibility rules every chart follows (WCAG 2.1 AA 1.1.1, 1.4.1, 1.4.3):
 - each function returns `(figure, alt_text)`; the dashboard shows the text beside the chart;
 - class is carried by marker shape and a text label as well as colour (repaid = circle, defaulted =
   cross, unknown = diamond, this client = large star labelled "this client");
-- Okabe-Ito colours (blue #0072B2, vermillion #D55E00), text in near-black on white.
+- Okabe-Ito colours (blue #0072B2, vermillion #D55E00) for marks; text is near-black on white, never
+  on a coloured band or bar (bar values sit outside the bars), and coloured text uses the darker
+  BLUE / VERMILLION_TEXT (contrast >= 4.5:1 on white, checked by `contrast_ratio` in the tests);
+- labels are wrapped (`wrap`) and margins sized for them, so nothing is clipped at the chart's edge.
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -18,7 +22,8 @@ from plotly.subplots import make_subplots
 from dashboard.format import format_value, percent
 
 BLUE = "#0072B2"  # below the threshold / lowers risk / repaid
-VERMILLION = "#D55E00"  # above the threshold / raises risk / defaulted
+VERMILLION = "#D55E00"  # above the threshold / raises risk / defaulted (marks only: 3.9:1 on white)
+VERMILLION_TEXT = "#B34700"  # the same hue dark enough for text (5.5:1 on white)
 GREY = "#595959"  # unknown outcome (new applications); 7:1 on white
 INK = "#1a1a1a"
 BLUE_BAND = "#cfe3f1"
@@ -34,12 +39,34 @@ CLASS_STYLE = {
 }
 
 
+# Colours that text is drawn in, and what it is drawn on (the browser test checks every SVG text too).
+TEXT_COLOURS = {"ink": (INK, "#ffffff"), "grey": (GREY, "#ffffff"), "blue": (BLUE, "#ffffff"), "vermillion": (VERMILLION_TEXT, "#ffffff")}
+
+
+def _luminance(colour: str) -> float:
+    rgb = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2.1 contrast ratio of two #rrggbb colours (1 to 21)."""
+    a, b = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def wrap(text: str, width: int = 42) -> str:
+    """A long label on several lines (plotly wraps nothing by itself)."""
+    return "<br>".join(textwrap.wrap(str(text), width=width, break_long_words=False)) or str(text)
+
+
 def _layout(fig: go.Figure, title: str, height: int = 360, **kw) -> go.Figure:
+    margin = kw.pop("margin", dict(l=10, r=20, t=60, b=40))
     fig.update_layout(
         title=dict(text=title, x=0, xanchor="left"),
         font=FONT,
         height=height,
-        margin=dict(l=10, r=10, t=60, b=40),
+        margin=margin,
         paper_bgcolor="white",
         plot_bgcolor="white",
         **kw,
@@ -73,24 +100,26 @@ def gauge(probability: float, threshold: float) -> tuple[go.Figure, str]:
             mode="gauge+number+delta",
             value=round(p, 1),
             number=dict(suffix=" %", valueformat=".1f", font=dict(size=40)),
-            delta=dict(reference=round(t, 1), valueformat=".1f", suffix=" pts", increasing=dict(color=VERMILLION), decreasing=dict(color=BLUE)),
+            delta=dict(reference=round(t, 1), valueformat=".1f", suffix=" pts vs the limit", font=dict(size=15),
+                       increasing=dict(color=VERMILLION_TEXT, symbol="▲ "), decreasing=dict(color=BLUE, symbol="▼ ")),
             gauge=dict(
                 axis=dict(range=[0, axis_max], ticksuffix=" %", tickfont=dict(size=12)),
-                bar=dict(color=INK, thickness=0.25),
+                bar=dict(color=GREY, thickness=0.22),
                 steps=[
                     dict(range=[0, t], color=BLUE_BAND, name="accepted"),
                     dict(range=[t, min(top, axis_max)], color=VERMILLION_BAND, name="refused"),
                 ],
-                threshold=dict(line=dict(color=INK, width=4), thickness=0.9, value=t),
+                threshold=dict(line=dict(color=INK, width=5), thickness=1.0, value=t),
             ),
-            domain=dict(x=[0, 1], y=[0, 1]),
+            domain=dict(x=[0, 1], y=[0.16, 1]),
         )
     )
+    # Under the dial, in its own strip, so it never crosses the arc.
     fig.add_annotation(
-        text=f"accepted below {t:.1f} %  |  refused from {t:.1f} %",
-        x=0.5, y=-0.08, xref="paper", yref="paper", showarrow=False, font=dict(size=13),
+        text=f"blue band: accepted below {t:.1f} %  ·  orange band: refused from {t:.1f} %  ·  black tick: the limit  ·  grey bar: this client",
+        x=0.5, y=0.0, xref="paper", yref="paper", xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=13, color=INK),
     )
-    _layout(fig, f"Probability of default — {'REFUSED' if refused else 'ACCEPTED'}", height=300)
+    _layout(fig, f"Probability of default — {'REFUSED' if refused else 'ACCEPTED'}", height=340, margin=dict(l=30, r=30, t=60, b=10))
     distance = p - t
     alt = (
         f"Gauge: probability of default {p:.1f} % against a threshold of {t:.1f} %; "
@@ -106,43 +135,63 @@ def gauge(probability: float, threshold: float) -> tuple[go.Figure, str]:
 def explanation_bars(contributions: Sequence[dict], rest: dict | None, title: str = "What moved this client's score") -> tuple[go.Figure, str]:
     """Horizontal bars of SHAP contributions (log-odds), the largest on top, each labelled with the client's value."""
     items = list(contributions)
-    labels = [f"{c['label']} = {format_value(c.get('value'))}" for c in items]
+    texts = [_text(c) for c in items]
     values = [float(c["contribution"]) for c in items]
     if rest and rest.get("count"):
-        labels.append(f"{rest['count']} other features")
+        texts.append(f"{rest['count']} other features together")
         values.append(float(rest["contribution"]))
-    labels, values = labels[::-1], values[::-1]
+    texts, values = texts[::-1], values[::-1]
     colours = [VERMILLION if v > 0 else BLUE for v in values]
     words = ["raises risk" if v > 0 else "lowers risk" for v in values]
     fig = go.Figure(
         go.Bar(
             x=values,
-            y=labels,
+            y=[wrap(t, 48) for t in texts],
             orientation="h",
             marker=dict(color=colours, pattern=dict(shape=["/" if v > 0 else "" for v in values], fgcolor="white", size=6)),
-            text=[f"{v:+.2f}" for v in values],
-            textposition="auto",
+            # Values outside the bars, in ink on white; the word says the direction (not colour alone).
+            text=[f"{v:+.2f} {w}" for v, w in zip(values, words)],
+            textposition="outside",
+            textfont=dict(color=INK, size=13),
+            cliponaxis=False,
             customdata=words,
             hovertemplate="%{y}<br>%{x:+.3f} (log-odds): %{customdata}<extra></extra>",
         )
     )
-    _layout(fig, title, height=max(300, 34 * len(values) + 90))
-    fig.update_xaxes(title="← lowers risk · raises risk → (log-odds)", zeroline=True, zerolinecolor=INK)
+    lines = sum(wrap(t, 48).count("<br>") + 1 for t in texts)
+    _layout(fig, title, height=max(320, 22 * lines + 14 * len(values) + 110), margin=dict(l=10, r=30, t=60, b=50))
+    fig.update_xaxes(title="← lowers the risk · raises the risk → (log-odds)", zeroline=True, zerolinecolor=INK, range=_padded(values, 0.45))
+    fig.update_yaxes(showgrid=False)
     up = [c for c in items if c["contribution"] > 0][:3]
     down = [c for c in items if c["contribution"] < 0][:3]
     alt = "Bar chart of the features that moved the score. "
-    alt += ("Raising risk: " + "; ".join(f"{c['label']} ({format_value(c.get('value'))}, {c['contribution']:+.2f})" for c in up) + ". ") if up else ""
-    alt += ("Lowering risk: " + "; ".join(f"{c['label']} ({format_value(c.get('value'))}, {c['contribution']:+.2f})" for c in down) + ".") if down else ""
+    alt += ("Raising the risk: " + "; ".join(f"{_text(c)} ({c['contribution']:+.2f})" for c in up) + ". ") if up else ""
+    alt += ("Lowering the risk: " + "; ".join(f"{_text(c)} ({c['contribution']:+.2f})" for c in down) + ".") if down else ""
     return fig, alt.strip()
+
+
+def _text(c: dict) -> str:
+    """'Label — value' from the service (models_ml.presentation); older payloads lack it."""
+    return c.get("text") or f"{c['label']} — {format_value(c.get('value'))}"
+
+
+def _padded(values: Sequence[float], share: float) -> list[float]:
+    """An axis range from 0 with room beyond the bars for their outside labels."""
+    lo, hi = min([0.0, *values]), max([0.0, *values])
+    span = (hi - lo) or 1.0
+    return [lo - (share * span if lo < 0 else 0.02 * span), hi + (share * span if hi > 0 else 0.02 * span)]
 
 
 def importance_bars(importance: Sequence[dict], top: int = 15) -> tuple[go.Figure, str]:
     items = sorted(importance, key=lambda r: -float(r["mean_abs_shap"]))[:top]
-    labels = [r.get("label") or r["feature"] for r in items][::-1]
+    labels = [wrap(r.get("label") or r["feature"], 48) for r in items][::-1]
     values = [float(r["mean_abs_shap"]) for r in items][::-1]
-    fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker_color=BLUE, text=[f"{v:.3f}" for v in values], textposition="auto"))
-    _layout(fig, "What matters for all clients (mean |SHAP|)", height=max(300, 28 * len(values) + 90))
-    fig.update_xaxes(title="mean absolute contribution (log-odds)")
+    fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker_color=BLUE, text=[f"{v:.3f}" for v in values],
+                           textposition="outside", textfont=dict(color=INK, size=13), cliponaxis=False))
+    lines = sum(lbl.count("<br>") + 1 for lbl in labels)
+    _layout(fig, "What matters for all clients", height=max(320, 20 * lines + 12 * len(values) + 110), margin=dict(l=10, r=30, t=60, b=50))
+    fig.update_xaxes(title="average size of the contribution (mean |SHAP|, log-odds)", range=_padded(values, 0.15))
+    fig.update_yaxes(showgrid=False)
     alt = "Global importance, most important first: " + ", ".join(f"{r.get('label') or r['feature']} ({float(r['mean_abs_shap']):.3f})" for r in items[:8]) + "."
     return fig, alt
 
@@ -163,7 +212,7 @@ def box_by_class(stats: dict[str, list[dict]], client: dict[str, float | None], 
     features = [f for f in features if stats.get(f)]
     if not features:
         return empty("Choose at least one feature to compare.")
-    fig = make_subplots(rows=1, cols=len(features), subplot_titles=[labels.get(f, f) for f in features], horizontal_spacing=0.1)
+    fig = make_subplots(rows=1, cols=len(features), subplot_titles=[wrap(labels.get(f, f), 34) for f in features], horizontal_spacing=0.1)
     alt_parts = []
     for col, feature in enumerate(features, start=1):
         medians = []
@@ -187,7 +236,7 @@ def box_by_class(stats: dict[str, list[dict]], client: dict[str, float | None], 
                           annotation_text=f"this client: {format_value(value)}", annotation_position="top left",
                           annotation_font=dict(size=12, color=INK))
         alt_parts.append(f"{labels.get(feature, feature)}: this client {format_value(value)}; " + "; ".join(medians))
-    _layout(fig, "The client against the population, by outcome", height=440)
+    _layout(fig, "The client against the population, by outcome", height=480, margin=dict(l=10, r=20, t=110, b=40))
     return fig, "Box plots by outcome. " + ". ".join(alt_parts) + "."
 
 
@@ -215,9 +264,9 @@ def scatter_by_class(rows: Sequence[dict], client: dict[str, float | None], fx: 
                        marker=dict(symbol="star", size=22, color=INK, line=dict(color="white", width=2)))
         )
     lx, ly = labels.get(fx, fx), labels.get(fy, fy)
-    _layout(fig, f"{ly} against {lx}", height=460, legend=dict(title="outcome (shape and colour)"))
-    fig.update_xaxes(title=lx)
-    fig.update_yaxes(title=ly)
+    _layout(fig, wrap(f"{ly} against {lx}", 90), height=480, legend=dict(title="outcome (shape and colour)"))
+    fig.update_xaxes(title=wrap(lx, 60))
+    fig.update_yaxes(title=wrap(ly, 40))
     alt = f"Scatter plot of {ly} against {lx} for {', '.join(counts) or 'no'} clients; this client at ({format_value(cx)}, {format_value(cy)})."
     return fig, alt
 
@@ -232,9 +281,9 @@ def roc(points: Sequence[dict], auc: float | None) -> tuple[go.Figure, str]:
     fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance", line=dict(color=GREY, dash="dash")))
     fig.add_trace(go.Scatter(x=fpr, y=tpr, mode="lines", name="model (out of fold)", line=dict(color=BLUE, width=3)))
     title = f"ROC curve — AUC {auc:.3f}" if auc is not None else "ROC curve"
-    _layout(fig, title, height=380)
-    fig.update_xaxes(title="false positive rate (good clients refused)", range=[0, 1])
-    fig.update_yaxes(title="true positive rate (defaulters caught)", range=[0, 1])
+    _layout(fig, title, height=420, legend=dict(x=0.98, y=0.02, xanchor="right", yanchor="bottom", bgcolor="white"))
+    fig.update_xaxes(title="good clients refused (false positive rate)", range=[0, 1])
+    fig.update_yaxes(title="defaulters caught<br>(true positive rate)", range=[0, 1])
     return fig, f"ROC curve of the out-of-fold predictions{f', area under the curve {auc:.3f}' if auc is not None else ''}; the dashed diagonal is chance."
 
 
@@ -246,9 +295,11 @@ def cost_curve(curve: Sequence[dict], threshold: float, costs: dict | None = Non
     if chosen is not None:
         fig.add_vline(x=threshold, line=dict(color=VERMILLION, width=2, dash="dash"))
         fig.add_trace(go.Scatter(x=[threshold], y=[ys[chosen]], mode="markers+text", text=[f"chosen threshold {threshold:.3f}"],
-                                 textposition="top right", marker=dict(symbol="diamond", size=14, color=VERMILLION), name="chosen threshold"))
-    cost_txt = f" (missed default costs {costs.get('fn')}, refused good client {costs.get('fp')})" if costs else ""
-    _layout(fig, "Expected cost per client against the threshold" + cost_txt, height=380)
+                                 textposition="middle right", textfont=dict(color=INK), marker=dict(symbol="diamond", size=14, color=VERMILLION),
+                                 name="chosen threshold"))
+    cost_txt = f"<br><sup>a missed default costs {costs.get('fn')}, a refused good client {costs.get('fp')}</sup>" if costs else ""
+    _layout(fig, "Expected cost per client by threshold" + cost_txt, height=420, margin=dict(l=10, r=20, t=80, b=40),
+            legend=dict(x=0.98, y=0.98, xanchor="right", bgcolor="white"))
     fig.update_xaxes(title="threshold on the probability of default")
     fig.update_yaxes(title="cost per client")
     best = f"; the chosen threshold {threshold:.3f} costs {ys[chosen]:.3f} per client" if chosen is not None else ""
@@ -264,7 +315,7 @@ def calibration(bins: Sequence[dict]) -> tuple[go.Figure, str]:
     fig.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", name="perfect calibration", line=dict(color=GREY, dash="dash")))
     fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name="model", marker=dict(size=9, color=BLUE), line=dict(color=BLUE),
                              customdata=ns, hovertemplate="predicted %{x:.3f}<br>observed %{y:.3f}<br>n=%{customdata}<extra></extra>"))
-    _layout(fig, "Calibration: predicted against observed default rate", height=380)
+    _layout(fig, "Calibration: predicted against observed", height=420, legend=dict(x=0.02, y=0.98, bgcolor="white"))
     fig.update_xaxes(title="mean predicted probability", range=[0, top])
     fig.update_yaxes(title="observed default rate", range=[0, top])
     worst = max((abs(x - y) for x, y in zip(xs, ys)), default=0)

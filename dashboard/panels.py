@@ -8,7 +8,9 @@ import gradio as gr
 
 from dashboard import charts
 from dashboard.format import format_value, money, percent, years
-from models_ml.service import ClientNotFound, InvalidField, ScoringService
+from models_ml import presentation
+from models_ml.service import GROUP_FILTERS, ClientNotFound, InvalidField, ScoringService
+from scoring import ScoringError
 
 SEARCH_LIMIT = 10
 COMPARE_SAMPLE = 3000
@@ -16,7 +18,7 @@ IMPORTANT_FEATURES = 20
 # Profile fields worth comparing, beside the model's most important features.
 PROFILE_FEATURES = {"age_years": "Age (years)", "income_total": "Annual income", "credit_amount": "Credit amount",
                     "annuity": "Loan annuity", "employment_years": "Years employed"}
-GROUP_FILTERS = ("gender", "age_band")
+FILTER_LABELS = {"gender": "gender", "age_band": "age band", "income_type": "income type", "contract_type": "contract"}
 # How each profile field is shown: label and formatter.
 PROFILE_FIELDS = {
     "kind": ("Type", str),
@@ -31,12 +33,28 @@ PROFILE_FIELDS = {
     "occupation": ("Occupation", str),
     "employment_years": ("Employed for", years),
     "housing": ("Housing", str),
+    "organization": ("Employer type", str),
+    "family_members": ("Family members", format_value),
+    "own_car": ("Owns a car", format_value),
+    "own_realty": ("Owns a home", format_value),
+    "is_pensioner_or_unemployed": ("Pensioner or unemployed", format_value),
+    "region_rating": ("Region rating (1 best, 3 worst)", format_value),
     "income_total": ("Annual income", money),
     "credit_amount": ("Credit amount", money),
     "annuity": ("Loan annuity", money),
     "goods_price": ("Price of the goods", money),
+    "credit_to_income_ratio": ("Credit / annual income", lambda v: f"{float(v):.2f} ×"),
+    "annuity_to_income_ratio": ("Annuity / annual income", lambda v: percent(v)),
 }
 HIDDEN_PROFILE = {"sk_id_curr", "is_train", "target"}
+# What-if fields as the what-if panel names them (Kaggle name -> words); ui.py lays them out.
+WHAT_IF_NAMES = [
+    ("AMT_INCOME_TOTAL", "Annual income"),
+    ("AMT_CREDIT", "Credit amount"),
+    ("AMT_ANNUITY", "Loan annuity"),
+    ("AMT_GOODS_PRICE", "Price of the goods"),
+    ("CNT_CHILDREN", "Number of children"),
+]
 
 
 def _message(exc: Exception) -> str:
@@ -50,21 +68,30 @@ class Events:
         self.service = service
         self.what_if_fields = what_if_fields or []
 
-    # -- choices built once, when the page is assembled ---------------------------------------
+    # -- choices: read through the service on every page load, so a rebuild or a new model shows ---
     def labels(self) -> dict[str, str]:
-        out = {r["feature"]: r["label"] for r in self.service.importance()}
-        out.update(PROFILE_FEATURES)
-        return out
+        return {**self.service.feature_labels(), **PROFILE_FEATURES}
 
     def feature_choices(self) -> list[tuple[str, str]]:
-        top = self.service.importance(limit=IMPORTANT_FEATURES)
+        top = self.service.comparable_features(limit=IMPORTANT_FEATURES)
         return [(r["label"], r["feature"]) for r in top] + [(label, f) for f, label in PROFILE_FEATURES.items()]
 
     def filter_choices(self) -> dict[str, list[str]]:
-        """Levels of the group filters, read from the profile mart (read-only, no user input)."""
-        cur = self.service.reader.cursor()
-        return {f: [v for (v,) in cur.execute(f'select distinct "{f}" from client_profile where "{f}" is not null order by 1').fetchall()]
-                for f in GROUP_FILTERS}
+        return {f: self.service.population_filters().get(f, []) for f in GROUP_FILTERS}
+
+    def choices(self, features, fx, fy, *filters):
+        """Updates for the feature pickers and group filters: the current model's important features
+        and the published profile's levels; the user's picks are kept where they still exist."""
+        options = self.feature_choices()
+        known = {value for _, value in options}
+        defaults = [value for _, value in options[:3]]
+        kept = [f for f in features or [] if f in known] or defaults
+        pick = lambda v, i: v if v in known else (defaults[i] if len(defaults) > i else None)  # noqa: E731
+        levels = self.filter_choices()
+        return [
+            gr.update(choices=options, value=kept), gr.update(choices=options, value=pick(fx, 0)), gr.update(choices=options, value=pick(fy, 1)),
+            *[gr.update(choices=levels[f], value=v if v in levels[f] else None) for f, v in zip(GROUP_FILTERS, filters)],
+        ]
 
     # -- events -------------------------------------------------------------------------------
     def search(self, query: str):
@@ -81,19 +108,20 @@ class Events:
     def pick(self, value):
         return int(value) if value not in (None, "") else None
 
-    def show_client(self, client_id, population, features, show_box, show_scatter, fx, fy, gender, age_band):
+    def show_client(self, client_id, population, features, show_box, show_scatter, fx, fy, *filters):
         """Every client panel at once: decision, gauge, profile, explanation, what-if fields, comparison."""
+        compare_args = (population, features, show_box, show_scatter, fx, fy, *filters)
         if client_id is None:
             fig, alt = charts.empty("Choose an application.")
-            return ["Choose an application to see its decision.", fig, alt, [], "", fig, alt,
-                    *[None] * len(self.what_if_fields), *self.compare(None, population, features, show_box, show_scatter, fx, fy, gender, age_band)]
+            return ["Choose an application to see its decision.", fig, alt, "", "", fig, alt,
+                    *[None] * len(self.what_if_fields), *self.compare(None, *compare_args)]
         try:
             explanation = self.service.explanation(client_id)
             client = self.service.client(client_id)
-        except ClientNotFound as exc:
+        except (ClientNotFound, ScoringError) as exc:  # unknown client, or a model that needs retraining
             fig, alt = charts.empty(_message(exc))
-            return [f"**{_message(exc)}**", fig, alt, [], "", fig, alt, *[None] * len(self.what_if_fields),
-                    *self.compare(None, population, features, show_box, show_scatter, fx, fy, gender, age_band)]
+            return [f"**{_message(exc)}**", fig, alt, "", "", fig, alt, *[None] * len(self.what_if_fields),
+                    *self.compare(None, *compare_args)]
         gauge, gauge_alt = charts.gauge(explanation["probability"], explanation["threshold"])
         why, why_alt = charts.explanation_bars(explanation["contributions"], explanation["rest"])
         application = client.get("application") or {}
@@ -101,15 +129,15 @@ class Events:
             decision_text(explanation),
             gauge,
             gauge_alt,
-            profile_rows(client),
+            profile_table(client),
             explanation["summary"],
             why,
             why_alt,
             *[application.get(f) for f in self.what_if_fields],
-            *self.compare(client_id, population, features, show_box, show_scatter, fx, fy, gender, age_band),
+            *self.compare(client_id, *compare_args),
         ]
 
-    def compare(self, client_id, population, features, show_box, show_scatter, fx, fy, gender, age_band):
+    def compare(self, client_id, population, features, show_box, show_scatter, fx, fy, *filters):
         hidden = [gr.update(visible=False)] * 4
         if client_id is None:
             return ["Choose an application to compare it with other clients.", *hidden]
@@ -118,9 +146,9 @@ class Events:
         wanted = list(dict.fromkeys([*(features or [] if show_box else []), *([fx, fy] if show_scatter and fx and fy else [])]))
         if not wanted:
             return ["Choose the features to compare.", *hidden]
-        filters = {k: v for k, v in (("gender", gender), ("age_band", age_band)) if v} if population == "group" else None
+        chosen = {k: v for k, v in zip(GROUP_FILTERS, filters) if v} if population == "group" else None
         try:
-            pop = self.service.population(wanted, population=population or "all", filters=filters, client_id=client_id, sample=COMPARE_SAMPLE)
+            pop = self.service.population(wanted, population=population or "all", filters=chosen, client_id=client_id, sample=COMPARE_SAMPLE)
         except (InvalidField, ClientNotFound) as exc:
             return [_message(exc), *hidden]
         labels = self.labels()
@@ -145,7 +173,7 @@ class Events:
         changes = {f: _number(v) for f, v in zip(self.what_if_fields, values) if v is not None}
         try:
             result = self.service.what_if(client_id, changes)
-        except (InvalidField, ClientNotFound) as exc:
+        except (InvalidField, ClientNotFound, ScoringError) as exc:
             fig, alt = charts.empty(_message(exc))
             return f"**Cannot score this edit:** {_message(exc)}", fig, alt
         fig, alt = charts.explanation_bars(result["edited"]["contributions"], result["edited"]["rest"], title="What moved the edited score")
@@ -169,15 +197,28 @@ def _number(v):
     return int(f) if f.is_integer() else f
 
 
-def decision_text(score: dict) -> str:
-    refused = score["decision"] == "refused"
-    distance = score["distance_to_threshold"] * 100
+def decision_text(explanation: dict) -> str:
+    """The decision in a heading (word and symbol, not colour), in a sentence a client understands,
+    and the main reasons in plain language."""
+    refused = explanation["decision"] == "refused"
+    distance = explanation["distance_to_threshold"] * 100
+    sentence = explanation.get("decision_text") or presentation.decision_sentence(explanation["probability"], explanation["threshold"])
+    up = [_reason(c) for c in explanation.get("contributions", []) if c["contribution"] > 0][:3]
+    down = [_reason(c) for c in explanation.get("contributions", []) if c["contribution"] < 0][:3]
+    reasons = ""
+    if up:
+        reasons += "\n\n**What raises the risk:** " + "; ".join(up) + "."
+    if down:
+        reasons += "\n\n**What lowers the risk:** " + "; ".join(down) + "."
     return (
-        f"### Application {score['sk_id_curr']} ({score['kind']}): **{'REFUSED' if refused else 'ACCEPTED'}**\n"
-        f"Probability of default **{percent(score['probability'])}**; the threshold in force is {percent(score['threshold'])}, "
-        f"so the client is {abs(distance):.1f} points {'above' if distance >= 0 else 'below'} it "
-        f"(model {score['run_id']})."
+        f"### {'✖ REFUSED' if refused else '✔ ACCEPTED'} — application {explanation['sk_id_curr']} ({explanation['kind']})\n"
+        f"{sentence} The client is {abs(distance):.1f} points {'above' if distance >= 0 else 'below'} the limit."
+        f"{reasons}\n\n<small>Model {explanation['run_id']}.</small>"
     )
+
+
+def _reason(c: dict) -> str:
+    return c.get("text") or f"{c['label']} — {format_value(c.get('value'))}"
 
 
 def profile_rows(client: dict) -> list[list[str]]:
@@ -187,6 +228,15 @@ def profile_rows(client: dict) -> list[list[str]]:
     return rows
 
 
+def profile_table(client: dict) -> str:
+    """The profile as a two-column Markdown table: long values wrap instead of being cut."""
+    def cell(text) -> str:
+        return str(text).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| | |", "|:--|:--|"] + [f"| {cell(label)} | **{cell(value)}** |" for label, value in profile_rows(client)]
+    return "\n".join(lines)
+
+
 def population_note(pop: dict) -> str:
     names = {"all": "all historical clients", "group": "the historical clients of the chosen group", "similar": "the 20 most similar clients"}
     counts = {}
@@ -194,16 +244,20 @@ def population_note(pop: dict) -> str:
         for r in rows:
             counts[r["outcome"]] = max(counts.get(r["outcome"], 0), int(r["n"]))
         break
-    filters = ", ".join(f"{k} = {v}" for k, v in (pop.get("filters") or {}).items())
+    filters = ", ".join(f"{FILTER_LABELS.get(k, k)} = {v}" for k, v in (pop.get("filters") or {}).items())
     by = "; ".join(f"{n:,} {cls}" for cls, n in sorted(counts.items())) or "no clients"
+    if pop["population"] == "group" and not filters:
+        filters = "no filter chosen yet, so everyone"
     return f"Compared with {names.get(pop['population'], pop['population'])}{f' ({filters})' if filters else ''}: {by}. Scatter plots show a sample of at most {COMPARE_SAMPLE:,}."
 
 
 def what_if_text(result: dict) -> str:
     cur, new = result["current"], result["edited"]
-    changed = ", ".join(f"{k} = {format_value(v)}" for k, v in result["changes"].items()) or "nothing"
+    names = dict(WHAT_IF_NAMES)
+    changed = ", ".join(f"{names.get(k, k)} {format_value(v)}" for k, v in result["changes"].items()) or "nothing"
     moved = result.get("changed_features") or []
-    moved_txt = "; ".join(f"{m['feature']}: {format_value(m['before'])} → {format_value(m['after'])}" for m in moved[:8])
+    moved_txt = "; ".join(f"{m.get('label', m['feature'])}: {m.get('before_text', format_value(m['before']))} → "
+                          f"{m.get('after_text', format_value(m['after']))}" for m in moved[:8])
     return (
         f"**Current:** {percent(cur['probability'])}, {cur['decision']}.  \n"
         f"**Edited** ({changed}): {percent(new['probability'])}, **{new['decision']}** "
@@ -227,6 +281,10 @@ def model_text(info: dict) -> str:
     )
 
 
+FAIRNESS_HEADERS = {"attribute": "Attribute", "group": "Group", "n": "Clients", "approval_rate": "Accepted",
+                    "fnr": "Defaulters accepted (FNR)", "fpr": "Good clients refused (FPR)"}
+
+
 def fairness_rows(rows: list[dict]):
     import pandas as pd
 
@@ -236,7 +294,9 @@ def fairness_rows(rows: list[dict]):
             df[col] = df[col].map(percent)
     if "n" in df:
         df["n"] = df["n"].map(format_value)
-    return df
+    if "attribute" in df:
+        df["attribute"] = df["attribute"].map(lambda a: FILTER_LABELS.get(a, a))
+    return df.rename(columns=FAIRNESS_HEADERS)
 
 
 def baseline_rows(info: dict):
@@ -245,10 +305,12 @@ def baseline_rows(info: dict):
     rows = []
     for name, b in (info.get("baselines") or {}).items():
         if isinstance(b, dict):
-            rows.append({"baseline": name, **{k: format_value(v) if isinstance(v, (int, float)) else str(v) for k, v in b.items() if not isinstance(v, (list, dict))}})
+            rows.append({"baseline": name, **{k: format_value(v) if isinstance(v, (int, float)) else str(v)
+                                               for k, v in b.items() if not isinstance(v, (list, dict)) and k != "name"}})
         else:
             rows.append({"baseline": name, "value": format_value(b)})
     auc = (info.get("metrics") or {}).get("oof_auc")
     if auc is not None:
-        rows.append({"baseline": "this model", "auc": format_value(auc)})
-    return pd.DataFrame(rows)
+        rows.append({"baseline": "this model", "auc": format_value(auc), "cost_per_client": format_value((info.get("cost_per_client") or {}).get("model")),
+                     "threshold": format_value(info.get("threshold"))})
+    return pd.DataFrame(rows).fillna("").rename(columns={"baseline": "Baseline", "auc": "AUC", "cost_per_client": "Cost per client", "threshold": "Threshold"})

@@ -17,6 +17,7 @@ import pandas as pd
 from models_ml import explain as explain_mod
 from models_ml import neighbours as neighbours_mod
 from models_ml import population as population_mod
+from models_ml import presentation
 from models_ml.calibration import Calibrator
 from models_ml.registry import LoadedModel, ModelCache
 from models_ml.whatif import WhatIf
@@ -38,6 +39,8 @@ class InvalidField(ValueError):
 
 KINDS = {True: "historical client", False: "new application"}
 PROFILE_FILTERS_EXCLUDED = {"sk_id_curr"}
+# Profile fields the comparison population can be filtered on (the dashboard's group filters).
+GROUP_FILTERS = ("gender", "age_band", "income_type", "contract_type")
 
 
 def _plain(v):
@@ -75,6 +78,8 @@ class ScoringService:
         self._columns_cache: tuple[object, dict[str, dict[str, str]]] | None = None
         self._tables_run: tuple[object, str | None] = (None, None)
         self._row_idx: tuple[str, np.ndarray] | None = None
+        self._catalog_cache: tuple[object, dict[str, presentation.FeatureInfo], dict[str, str]] | None = None
+        self._filters_cache: tuple[object, dict[str, list[str]]] | None = None
 
     # -- plumbing ---------------------------------------------------------------------------
     def _cur(self):
@@ -104,8 +109,23 @@ class ScoringService:
             self._columns_cache = (stamp, out)
         return self._columns_cache[1]
 
-    def _labels(self) -> dict[str, str]:
-        return dict(self._cur().execute("select feature, coalesce(label, feature) from feature_catalog").fetchall())
+    def catalog(self) -> dict[str, presentation.FeatureInfo]:
+        """feature_catalog rows by feature, cached per publication (labels and value kinds come from here)."""
+        cur = self._cur()
+        stamp = self.reader.stamp
+        if self._catalog_cache is None or self._catalog_cache[0] != stamp:
+            rows = cur.execute("select feature, label, source_table, source_column, aggregation from feature_catalog").fetchall()
+            infos = {r[0]: presentation.FeatureInfo(*r) for r in rows}
+            self._catalog_cache = (stamp, infos, {f: presentation.label(info) for f, info in infos.items()})
+        return self._catalog_cache[1]
+
+    def _info(self, feature: str, label: str | None = None) -> presentation.FeatureInfo:
+        return self.catalog().get(feature) or presentation.FeatureInfo(feature, label)
+
+    def feature_labels(self) -> dict[str, str]:
+        """Readable label of every feature of the published mart."""
+        self.catalog()
+        return self._catalog_cache[2]
 
     def _model_tables_run(self) -> str | None:
         """Run id of the published model.duckdb (cached per publication)."""
@@ -133,7 +153,7 @@ class ScoringService:
                 x = np.full(len(model.features), np.nan)
                 x[idx] = np.array(row[1], dtype=np.float64)
                 return bool(row[0]), x
-        return self._feature_row(client_id, model.features)
+        return self._feature_row(client_id, model.features, model.run_id)
 
     def _row_index(self, model: LoadedModel) -> np.ndarray:
         cache = self._row_idx
@@ -143,7 +163,11 @@ class ScoringService:
             self._row_idx = cache
         return cache[1]
 
-    def _feature_row(self, client_id: int, features: list[str]) -> tuple[bool, np.ndarray]:
+    def _feature_row(self, client_id: int, features: list[str], run_id: str | None = None) -> tuple[bool, np.ndarray]:
+        # A rebuild may change the feature columns before the model is retrained: say so (503), not a binder error (500).
+        present = self._columns()["client_features"]
+        if any(f not in present for f in features):
+            raise ScoringError(f"model {run_id or '?'} was trained on another feature set; run scoring train")
         cols = ", ".join(f'cast("{f}" as double)' for f in features)
         row = self._cur().execute(f"select is_train, {cols} from client_features where sk_id_curr = ?", [client_id]).fetchone()
         if row is None:
@@ -225,10 +249,16 @@ class ScoringService:
 
     def _explain_row(self, cid: int, is_train: bool, model: LoadedModel, cal: Calibrator, x: np.ndarray, top: int) -> dict:
         top = max(1, min(int(top), len(model.features)))
-        exp = explain_mod.local_explanation(model.booster, model.features, self._labels(), x, top)
+        exp = explain_mod.local_explanation(model.booster, model.features, self.feature_labels(), x, top)
         p = float(cal.transform(np.array([1.0 / (1.0 + math.exp(-exp["raw_score"]))]))[0])
         exp.update(self._score_dict(cid, is_train, model, exp["raw_score"], p))
-        exp["summary"] = explain_mod.summary_sentence(exp, p, model.threshold)
+        catalog = self.catalog()
+        for c in exp["contributions"]:
+            info = self._info(c["feature"], c["label"])
+            c["value_text"] = presentation.value(info, c["value"])
+            c["text"] = presentation.describe(info, c["value"])
+        exp["summary"] = presentation.summary(exp["contributions"], catalog, p, model.threshold)
+        exp["decision_text"] = presentation.decision_sentence(p, model.threshold)
         exp["units"] = "log-odds of default (positive raises the risk)"
         return exp
 
@@ -324,7 +354,24 @@ class ScoringService:
         sql = "select feature, label, mean_abs_shap, rank from model.global_importance order by rank"
         if limit:
             sql += f" limit {int(limit)}"
-        return [{"feature": f, "label": lbl, "mean_abs_shap": float(v), "rank": int(r)} for f, lbl, v, r in self._cur().execute(sql).fetchall()]
+        rows = self._cur().execute(sql).fetchall()
+        return [{"feature": f, "label": presentation.label(self._info(f, lbl)), "mean_abs_shap": float(v), "rank": int(r)} for f, lbl, v, r in rows]
+
+    def comparable_features(self, limit: int = 20) -> list[dict]:
+        """The model's most important features that the published mart still has (a rebuild may drop some)."""
+        present = self._columns()["client_features"]
+        return [r for r in self.importance() if r["feature"] in present][:limit]
+
+    def population_filters(self) -> dict[str, list[str]]:
+        """Levels of each group filter in the published profile mart (re-read after a rebuild)."""
+        cur = self._cur()
+        stamp = self.reader.stamp
+        if self._filters_cache is None or self._filters_cache[0] != stamp:
+            present = self._columns()["client_profile"]
+            levels = {f: [v for (v,) in cur.execute(f'select distinct "{f}" from client_profile where "{f}" is not null order by 1').fetchall()]
+                      for f in GROUP_FILTERS if f in present}
+            self._filters_cache = (stamp, levels)
+        return self._filters_cache[1]
 
     def what_if(self, client_id, changes: dict) -> dict:
         """Score and explain the client as is and with the edited application fields."""
@@ -341,7 +388,8 @@ class ScoringService:
         current = self._explain_row(cid, is_train, model, cal, x, 10)
         edited = self._explain_row(cid, is_train, model, cal, edited_x, 10)
         moved = [
-            {"feature": f, "before": _plain(a), "after": _plain(b)}
+            {"feature": f, "before": _plain(a), "after": _plain(b), "label": presentation.label(info := self._info(f)),
+             "before_text": presentation.value(info, _plain(a)), "after_text": presentation.value(info, _plain(b))}
             for f, a, b in zip(model.features, x, edited_x)
             if not (np.isnan(a) and np.isnan(b)) and a != b
         ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 
 import duckdb
@@ -11,6 +12,8 @@ import httpx
 import pytest
 
 from live_server import free_port, run_scoring, start_server
+from models_ml.service import ScoringService
+from scoring.settings import Settings
 
 pytestmark = pytest.mark.slow
 
@@ -90,6 +93,13 @@ def test_explanation_adds_up_to_the_raw_score(api, ids):
     sizes = [abs(c["contribution"]) for c in e["contributions"]]
     assert sizes == sorted(sizes, reverse=True)
     assert e["summary"].endswith(".") and e["decision"] in e["summary"]
+    # Plain language: the decision against the bank's limit, readable labels and values (no SQL-ish "= 0").
+    assert e["decision_text"].startswith(e["decision"].capitalize() + ": the estimated risk of default")
+    assert "bank's limit" in e["summary"]
+    for c in e["contributions"]:
+        assert c["text"] == f"{c['label']} — {c['value_text']}"
+        assert not c["label"].startswith("Application:") and '"' not in c["label"] and "NULL" not in c["label"]
+        assert (c["value_text"] == "no data") == (c["value"] is None)
     score = api.get(f"/api/v1/clients/{ids['train']}/score").json()
     assert e["probability"] == pytest.approx(score["probability"])
 
@@ -110,6 +120,7 @@ def test_model_and_importance(api):
     assert 0 < m["threshold"] < 1 and m["costs"]["fn"] > m["costs"]["fp"]
     assert m["roc_curve"] and m["threshold_curve"] and m["calibration"] and m["fairness"]
     imp = api.get("/api/v1/model/importance").json()
+    assert all(not r["label"].startswith("Application:") for r in imp)
     assert [r["rank"] for r in imp] == list(range(1, len(imp) + 1))
     assert all(a["mean_abs_shap"] >= b["mean_abs_shap"] for a, b in zip(imp, imp[1:]))
     assert len(api.get("/api/v1/model/importance", params={"limit": 3}).json()) == 3
@@ -183,6 +194,9 @@ def test_openapi_documents_every_route(api):
 def test_dashboard_page_has_a_title_and_no_external_resources(api):
     page = api.get("/", headers={"accept": "text/html"})
     assert page.status_code == 200
+    # WCAG 2.4.2: the title is in the HTML as served, not only set later by the page's JavaScript.
+    assert "<title>Credit scoring dashboard — Prêt à dépenser</title>" in page.text
+    assert int(page.headers["content-length"]) == len(page.content)
     assert "fonts.googleapis" not in page.text and "fonts.gstatic" not in page.text
     config = api.get("/config").json()  # the page sets document.title from here (checked in the browser test)
     assert config["title"] == "Credit scoring dashboard — Prêt à dépenser"
@@ -256,3 +270,48 @@ def test_refuses_a_public_address_without_users(pipeline_warehouse):
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: --host 0.0.0.0") and "SCORING_USERS" in lines[0]
+
+
+# --- a rebuild that changes the feature columns before the model is retrained ----------------------
+
+
+def test_features_rebuilt_before_retraining(pipeline_warehouse, tmp_path_factory, ids):
+    """The model keeps serving the clients it has stored rows for (model.duckdb); for any other it
+    answers 503 naming the run and the fix, never a 500."""
+    warehouse = tmp_path_factory.mktemp("stale") / "warehouse"
+    shutil.copytree(pipeline_warehouse, warehouse, ignore=shutil.ignore_patterns("build", "*.tmp", "*.wal"))
+    run_id = (warehouse / "models" / "CURRENT").read_text().strip()
+    feature = json.loads((warehouse / "models" / run_id / "run.json").read_text())["row_features"][0]  # one the trees use
+    con = duckdb.connect(str(warehouse / "scoring.duckdb"))
+    try:  # what a rebuild with a renamed feature publishes
+        con.execute("alter view client_features rename to client_features_before")
+        con.execute(f'create view client_features as select * rename ("{feature}" as "{feature}_v2") from client_features_before')
+        other = con.execute("select min(sk_id_curr) from client_features where is_train and sk_id_curr > ?", [ids["train"]]).fetchone()[0]
+    finally:
+        con.close()
+    con = duckdb.connect(str(warehouse / "model.duckdb"))
+    try:  # a client the model has no stored row for (e.g. a new application the rebuild added)
+        con.execute("delete from client_rows where sk_id_curr = ?", [other])
+    finally:
+        con.close()
+    live = start_server(warehouse, tmp_path_factory.mktemp("logs") / "stale.log")
+    try:
+        with httpx.Client(base_url=live.url, timeout=30) as http:
+            for path in ("score", "explanation"):
+                ok = http.get(f"/api/v1/clients/{ids['train']}/{path}")
+                assert ok.status_code == 200 and ok.json()["run_id"] == run_id, ok.text
+                stale = http.get(f"/api/v1/clients/{other}/{path}")
+                assert stale.status_code == 503, stale.text
+                assert stale.json() == {"detail": f"model {run_id} was trained on another feature set; run scoring train"}
+            stale = http.post(f"/api/v1/clients/{other}/what-if", json={"AMT_INCOME_TOTAL": 100000})
+            assert stale.status_code == 503 and "run scoring train" in stale.json()["detail"]
+            assert http.get(f"/api/v1/clients/{other}").status_code == 200
+    finally:
+        live.stop()
+    # The dashboard's pickers follow the published warehouse: the renamed feature is no longer offered,
+    # and the group filters are read from the profile mart as it is now.
+    service = ScoringService(Settings(warehouse=warehouse))
+    offered = {r["feature"] for r in service.comparable_features(limit=1000)}
+    assert feature not in offered and offered
+    filters = service.population_filters()
+    assert set(filters) == {"gender", "age_band", "income_type", "contract_type"} and all(filters.values())

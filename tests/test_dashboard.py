@@ -13,6 +13,7 @@ import httpx
 import pytest
 from gradio_client import Client
 
+from dashboard.charts import TEXT_COLOURS, contrast_ratio
 from live_server import run_scoring, start_server
 
 pytestmark = pytest.mark.slow
@@ -63,22 +64,33 @@ def test_search_lists_a_short_labelled_list(dash, client_id):
 
 
 def test_show_client_draws_every_panel(dash, client_id, server):
-    out = dash.predict(client_id, "all", [], True, False, None, None, None, None, api_name="/show_client")
+    out = dash.predict(client_id, "all", [], True, False, None, None, None, None, None, None, api_name="/show_client")
     decision, gauge, gauge_alt, profile, why_summary, why, why_alt = out[:7]
     score = httpx.get(f"{server.url}/api/v1/clients/{client_id}/score", timeout=30).json()
     assert score["decision"].upper() in decision and str(client_id) in decision
+    # In words a client understands, with a symbol beside the word (not colour alone).
+    assert f"{score['decision'].capitalize()}: the estimated risk of default" in decision and "bank's limit" in decision
+    assert ("✖ REFUSED" if score["decision"] == "refused" else "✔ ACCEPTED") in decision
     gauge_fig = _figure(gauge)
     indicator = gauge_fig["data"][0]
     assert indicator["type"] == "indicator"
     assert indicator["gauge"]["threshold"]["value"] == pytest.approx(round(score["threshold"] * 100, 1), abs=0.05)
     assert indicator["value"] == pytest.approx(round(score["probability"] * 100, 1), abs=0.05)
     assert "threshold" in gauge_alt and score["decision"] in gauge_alt
-    labels = [row[0] for row in profile["data"]]
-    assert "Age" in labels and any(row[1].endswith("years") for row in profile["data"] if row[0] == "Age")
-    income = next(row[1] for row in profile["data"] if row[0] == "Annual income")
+    # The profile is a two-column Markdown table (it wraps instead of cutting long values).
+    rows = {cells[0]: cells[1] for cells in (line.strip("| ").split(" | ") for line in profile.splitlines()[2:])}
+    assert rows["Age"].strip("*").endswith("years")
+    income = rows["Annual income"].strip("*")
     assert "," in income or float(income) < 1000
+    assert rows["Type"].strip("*") == "historical client"
     assert why_summary and why_alt.startswith("Bar chart")
-    assert _figure(why)["data"][0]["orientation"] == "h"
+    bars = _figure(why)["data"][0]
+    assert bars["orientation"] == "h"
+    # Values sit outside the bars in ink (no text on the orange bars) and say the direction in words.
+    assert bars["textposition"] == "outside" and all(t.endswith(("raises risk", "lowers risk")) for t in bars["text"])
+    # Labels read like a relationship manager speaks: "Label — value", no Kaggle column talk.
+    assert all(" — " in y or y.endswith("features together") for y in bars["y"])
+    assert not any(y.startswith("Application:") or "= " in y for y in bars["y"])
     # What-if fields are prefilled with the client's application values.
     application = httpx.get(f"{server.url}/api/v1/clients/{client_id}", timeout=30).json()["application"]
     assert out[7] == pytest.approx(application["AMT_INCOME_TOTAL"])
@@ -93,9 +105,19 @@ def a_gender(pipeline_warehouse) -> str:
         con.close()
 
 
+@pytest.fixture(scope="module")
+def an_income_type(pipeline_warehouse) -> str:
+    con = duckdb.connect(str(pipeline_warehouse / "scoring.duckdb"), read_only=True)
+    try:
+        return con.execute("select income_type from client_profile where is_train group by 1 order by count(*) desc limit 1").fetchone()[0]
+    finally:
+        con.close()
+
+
 @pytest.mark.parametrize("population", ["all", "group", "similar"])
-def test_compare_populations_with_both_charts(dash, client_id, a_gender, population):
-    filters = (a_gender, None) if population == "group" else (None, None)
+def test_compare_populations_with_both_charts(dash, client_id, a_gender, an_income_type, population):
+    # group filters: gender, age band, income type, contract
+    filters = (a_gender, None, an_income_type, None) if population == "group" else (None, None, None, None)
     top = ["age_years", "income_total"]
     note, box, box_alt, scatter, scatter_alt = dash.predict(
         client_id, population, top, True, True, "age_years", "income_total", *filters, api_name="/compare"
@@ -111,11 +133,12 @@ def test_compare_populations_with_both_charts(dash, client_id, a_gender, populat
     if population == "similar":
         assert "20 most similar" in note
     if population == "group":
-        assert f"gender = {a_gender}" in note
+        assert f"gender = {a_gender}" in note and f"income type = {an_income_type}" in note
 
 
 def test_compare_hides_charts_when_unticked(dash, client_id):
-    note, box, _, scatter, _ = dash.predict(client_id, "all", ["age_years"], False, False, "age_years", "income_total", None, None, api_name="/compare")
+    note, box, _, scatter, _ = dash.predict(client_id, "all", ["age_years"], False, False, "age_years", "income_total", None, None, None, None,
+                                            api_name="/compare")
     assert not box["visible"] and not scatter["visible"] and "Tick" in note
 
 
@@ -135,9 +158,17 @@ def test_model_event(dash):
     assert len(_figure(roc)["data"]) == 2 and "ROC" in roc_alt
     assert any(t.get("name") == "chosen threshold" for t in _figure(cost)["data"]) and "chosen threshold" in cost_alt
     assert "Calibration" in cal_alt
-    assert {"attribute", "group", "approval_rate"} <= set(fairness["headers"])
+    assert {"Attribute", "Group", "Accepted", "Good clients refused (FPR)"} <= set(fairness["headers"])
     assert any(row[0] == "this model" for row in baselines["data"])
     assert imp_alt.startswith("Global importance")
+    assert _figure(imp)["data"][0]["textposition"] == "outside"
+
+
+def test_text_colours_meet_aa_contrast():
+    """WCAG 1.4.3: every colour the charts draw text in, on what it is drawn on (the browser test checks the page)."""
+    for name, (fg, bg) in TEXT_COLOURS.items():
+        assert contrast_ratio(fg, bg) >= 4.5, name
+    assert contrast_ratio("#D55E00", "#ffffff") < 4.5  # why vermillion itself is kept for marks, not text
 
 
 def test_dashboard_events_behind_authentication(pipeline_warehouse, tmp_path_factory, client_id):
