@@ -21,13 +21,15 @@ import pyarrow as pa
 from scoring import ScoringError
 from scoring.generator import history as h
 from scoring.generator.applicants import Applicants, Signal, make_applicants
+from scoring.generator.truth import History, Scorecard, Truth
+from scoring.generator.truth import truth as score_truth
 from scoring.generator.frame import Frame
 from scoring.generator.marginals import full_scale
 from scoring.kaggle_schema import FILES, SUBMISSION, KaggleFile
 from scoring.progress import Progress, log
 
 MARKER = "_GENERATED.json"
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 ID_RANGE = (100001, 456255)  # SK_ID_CURR of the real train and test files
 
 
@@ -119,18 +121,23 @@ def _write_all(dest: Path, plan: Plan) -> dict:
     pos_loans = h.pos_loans(plan.rng(4), loans, shape)
     b = apps.behaviour
 
+    # The side tables first: the truth scores what they show, so TARGET is drawn after them.
     writer = _Writer(dest, plan.fmt)
+    seen = History(n)
+    writer.write(FILES["bureau"], _chunks(plan, 10, len(bureau.client), 400_000, lambda r, s: h.bureau_frame(r, bureau, s, b), ids, seen.add_bureau))
+    writer.write(FILES["bureau_balance"], _chunks(plan, 11, len(bureau.client), 50_000, lambda r, s: h.bureau_balance_frame(r, bureau, s, b), ids, seen.add_bureau_balance))
+    writer.write(FILES["previous_application"], _chunks(plan, 12, len(prev.client), 150_000, lambda r, s: h.previous_frame(r, prev, s), ids, seen.add_previous))
+    writer.write(FILES["POS_CASH_balance"], _chunks(plan, 13, len(pos_loans), 80_000, lambda r, s: h.pos_frame(r, prev, pos_loans[s], b), ids, seen.add_pos))
+    writer.write(FILES["installments_payments"], _chunks(plan, 14, len(loans), 60_000, lambda r, s: h.installments_frame(r, prev, loans[s], b), ids, seen.add_installments))
+    writer.write(FILES["credit_card_balance"], _chunks(plan, 15, len(cards), 25_000, lambda r, s: h.card_frame(r, prev, cards[s], b), ids, seen.add_cards))
+
+    truth = score_truth(apps.frame, seen, is_train, Scorecard())
+    apps.frame.set("TARGET", (plan.rng(5).random(n) < truth.true_pd).astype(np.int64))
     writer.write(FILES["application_train"], [_subset(apps.frame, is_train)])
     test = _subset(apps.frame, ~is_train)
     writer.write(FILES["application_test"], [test])
     writer.write(SUBMISSION, [_submission(test)])
-    writer.write(FILES["bureau"], _chunks(plan, 10, len(bureau.client), 400_000, lambda r, s: h.bureau_frame(r, bureau, s, b), ids))
-    writer.write(FILES["bureau_balance"], _chunks(plan, 11, len(bureau.client), 50_000, lambda r, s: h.bureau_balance_frame(r, bureau, s, b), ids))
-    writer.write(FILES["previous_application"], _chunks(plan, 12, len(prev.client), 150_000, lambda r, s: h.previous_frame(r, prev, s), ids))
-    writer.write(FILES["POS_CASH_balance"], _chunks(plan, 13, len(pos_loans), 80_000, lambda r, s: h.pos_frame(r, prev, pos_loans[s], b), ids))
-    writer.write(FILES["installments_payments"], _chunks(plan, 14, len(loans), 60_000, lambda r, s: h.installments_frame(r, prev, loans[s], b), ids))
-    writer.write(FILES["credit_card_balance"], _chunks(plan, 15, len(cards), 25_000, lambda r, s: h.card_frame(r, prev, cards[s], b), ids))
-    truth_rows = _write_truth(dest, ids, apps)
+    truth_rows = _write_truth(dest, ids, apps, truth)
     train_y = apps.frame.data["TARGET"][is_train]
     from sklearn.metrics import roc_auc_score
 
@@ -142,7 +149,7 @@ def _write_all(dest: Path, plan: Plan) -> dict:
         "rows": writer.rows | {"truth/true_pd.csv": truth_rows},
         "files": list(writer.rows) + ["truth/true_pd.csv"],
         "train_target_rate": float(train_y.mean()),
-        "oracle_auc": float(roc_auc_score(train_y, apps.true_pd[is_train])),
+        "oracle_auc": float(roc_auc_score(train_y, truth.true_pd[is_train])),
     }
 
 
@@ -160,24 +167,29 @@ def _submission(test: Frame) -> Frame:
     return f
 
 
-def _chunks(plan: Plan, stream: int, n_parents: int, per_chunk: int, make: Callable[[np.random.Generator, slice], Frame], ids: np.ndarray) -> Iterator[Frame]:
-    """Frames for consecutive slices of parent rows, each from its own random stream (reproducible)."""
+def _chunks(plan: Plan, stream: int, n_parents: int, per_chunk: int, make: Callable[[np.random.Generator, slice], Frame],
+            ids: np.ndarray, observe: Callable[[Frame], None]) -> Iterator[Frame]:
+    """Frames for consecutive slices of parent rows, each from its own random stream (reproducible);
+    `observe` sees each frame with client indices, before they become SK_ID_CURR values."""
     for k, start in enumerate(range(0, max(n_parents, 1), per_chunk)):
         frame = make(plan.rng(stream, k), slice(start, min(start + per_chunk, n_parents)))
+        observe(frame)
         if "SK_ID_CURR" in frame.data:
             frame.data["SK_ID_CURR"] = ids[frame.data["SK_ID_CURR"]]
         yield frame
 
 
-def _write_truth(dest: Path, ids: np.ndarray, apps: Applicants) -> int:
+def _write_truth(dest: Path, ids: np.ndarray, apps: Applicants, truth: Truth) -> int:
     (dest / "truth").mkdir()
     table = pa.table(
         {
             "SK_ID_CURR": ids,
-            "TRUE_PD": apps.true_pd,
+            "TRUE_PD": truth.true_pd,
             "IS_TRAIN": apps.is_train.astype(np.int64),
             "TARGET": apps.frame.data["TARGET"],
-            "APP_LOGIT": apps.app_logit,
+            "APP_LOGIT": truth.app_score,  # application part of the logit (intercept excluded)
+            "HISTORY_LOGIT": truth.history_score,  # side-table part of the logit
+            "APP_RISK": apps.app_risk,  # the latent risks that shaped the records (not the truth)
             "BEHAVIOUR": apps.behaviour,
         }
     )

@@ -1,10 +1,10 @@
-"""Applicants: application_train/test columns, two latent risks, the true probability of default.
+"""Applicants: application_train/test columns and two latent risks that shape the records.
 
 Two latent risks per client (standard normal):
-- `app_risk` shows in the application: it drives the EXT_SOURCE scores; age, employment, gender,
-  education, income type etc. add their own effects (from the profile's default rate by level);
-- `behaviour` is only visible in the side tables (late payments, refusals, overdue credits, DPD).
-logit(true PD) = intercept + app effects + behaviour weight * behaviour, TARGET ~ Bernoulli(true PD).
+- `app_risk` shows in the application: it drives the EXT_SOURCE scores;
+- `behaviour` drives the side tables (late payments, refusals, overdue credits, DPD).
+They decide how records are generated, not the truth: truth.py scores the written values. TARGET is
+drawn later, once the side tables exist.
 """
 
 from __future__ import annotations
@@ -14,36 +14,25 @@ from dataclasses import dataclass
 import numpy as np
 
 from scoring.generator.frame import Frame
-from scoring.generator.marginals import SENTINEL, draw_codes, from_quantiles, marginal, normal_to_uniform, sigmoid
+from scoring.generator.marginals import SENTINEL, draw_codes, from_quantiles, marginal, normal_to_uniform
 
 T = "application_train"
-BASE_RATE = 0.0807  # the real train default rate
 
 
 @dataclass(frozen=True)
 class Signal:
-    """How strongly each part of the truth drives default; tuned for an oracle AUC near 0.83."""
+    """How the latent risks show in the records."""
 
     ext_loading: float = 0.70  # corr(EXT_SOURCE score, app_risk)
-    app_weight: float = 0.85  # logit per sd of app_risk
-    level_weight: float = 0.8  # share of the profile's log-odds by level taken as a causal effect
-    age_weight: float = 0.22
-    tenure_weight: float = 0.18
-    behaviour_weight: float = 1.0  # logit per sd of behaviour
     behaviour_app_corr: float = 0.25  # behaviour partly shows in the EXT scores, as bureau data does
 
 
 @dataclass
 class Applicants:
-    frame: Frame  # every application column, TARGET included (dropped for the test file)
+    frame: Frame  # every application column; TARGET is set once the truth is known
     is_train: np.ndarray
-    app_logit: np.ndarray
+    app_risk: np.ndarray
     behaviour: np.ndarray
-    true_pd: np.ndarray
-
-
-def _logit(p: float) -> float:
-    return float(np.log(p / (1 - p)))
 
 
 def _cat(f: Frame, rng: np.random.Generator, col: str, n: int, null: np.ndarray | None = None) -> None:
@@ -63,12 +52,6 @@ def _num(rng: np.random.Generator, col: str, u: np.ndarray | None, n: int, null_
     if np.any(rate > 0):
         v[rng.random(n) < rate] = np.nan
     return v
-
-
-def _level_effect(f: Frame, col: str) -> np.ndarray:
-    rates = marginal(T, col).target_rate_by_level
-    table = np.array([_logit(rates[lv]) - _logit(BASE_RATE) if lv in rates else 0.0 for lv in f.levels[col]] + [0.0])
-    return table[f.data[col]]
 
 
 def make_applicants(rng: np.random.Generator, ids: np.ndarray, is_train: np.ndarray, signal: Signal) -> Applicants:
@@ -178,35 +161,7 @@ def make_applicants(rng: np.random.Generator, ids: np.ndarray, is_train: np.ndar
     _social_circle(f, rng, n)
     _bureau_requests(f, rng, n)
 
-    # -- the truth --
-    age_z = (days_birth + 16000) / 4400  # younger (less negative) = riskier
-    tenure = np.where(no_job, 0.0, (np.log1p(-np.minimum(emp, -1)) - 7.0) / 1.1)
-    app_logit = (
-        signal.app_weight * app_risk
-        + signal.level_weight * sum(_level_effect(f, c) for c in (
-            "NAME_CONTRACT_TYPE", "CODE_GENDER", "FLAG_OWN_CAR", "NAME_INCOME_TYPE", "NAME_EDUCATION_TYPE",
-            "NAME_FAMILY_STATUS", "NAME_HOUSING_TYPE", "OCCUPATION_TYPE", "ORGANIZATION_TYPE"))
-        + signal.age_weight * age_z
-        - signal.tenure_weight * tenure
-        + 0.25 * (rating - 2)
-    )
-    z = app_logit + signal.behaviour_weight * behaviour
-    intercept = _calibrate_intercept(z[is_train], BASE_RATE)
-    true_pd = sigmoid(intercept + z)
-    target = (rng.random(n) < true_pd).astype(np.int64)
-    f.set("TARGET", target)
-    return Applicants(frame=f, is_train=is_train, app_logit=app_logit, behaviour=behaviour, true_pd=true_pd)
-
-
-def _calibrate_intercept(z: np.ndarray, rate: float) -> float:
-    lo, hi = -15.0, 5.0
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        if sigmoid(mid + z).mean() > rate:
-            hi = mid
-        else:
-            lo = mid
-    return (lo + hi) / 2
+    return Applicants(frame=f, is_train=is_train, app_risk=app_risk, behaviour=behaviour)
 
 
 BUILDING_BASES = ("APARTMENTS", "BASEMENTAREA", "YEARS_BEGINEXPLUATATION", "YEARS_BUILD", "COMMONAREA", "ELEVATORS",

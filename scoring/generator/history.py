@@ -184,6 +184,7 @@ def bureau_balance_frame(rng: np.random.Generator, core: BureauCore, rows: slice
     f = Frame(n)
     credit = sel[parent]
     f.set("SK_ID_BUREAU", core.sk_id_bureau[credit])
+    f.set("_CLIENT", core.client[credit])  # for the truth's per-client summaries; not a Kaggle column
     f.set("MONTHS_BALANCE", -pos)
     closed_ago = np.floor(-np.nan_to_num(core.enddate_fact[credit], nan=1e9) / 30.4)
     b = behaviour[core.client[credit]]
