@@ -98,8 +98,8 @@ def gauge(probability: float, threshold: float) -> tuple[go.Figure, str]:
     fig = go.Figure(
         go.Indicator(
             mode="gauge+number+delta",
-            value=round(p, 1),
-            number=dict(suffix=" %", valueformat=".1f", font=dict(size=40)),
+            value=round(p, 2),
+            number=dict(suffix=" %", valueformat=".2f" if p < 1 else ".1f", font=dict(size=40)),
             delta=dict(reference=round(t, 1), valueformat=".1f", suffix=" pts vs the limit", font=dict(size=15),
                        increasing=dict(color=VERMILLION_TEXT, symbol="▲ "), decreasing=dict(color=BLUE, symbol="▼ ")),
             gauge=dict(
@@ -111,12 +111,12 @@ def gauge(probability: float, threshold: float) -> tuple[go.Figure, str]:
                 ],
                 threshold=dict(line=dict(color=INK, width=5), thickness=1.0, value=t),
             ),
-            domain=dict(x=[0, 1], y=[0.16, 1]),
+            domain=dict(x=[0, 1], y=[0.2, 1]),
         )
     )
     # Under the dial, in its own strip, so it never crosses the arc.
     fig.add_annotation(
-        text=f"blue band: accepted below {t:.1f} %  ·  orange band: refused from {t:.1f} %  ·  black tick: the limit  ·  grey bar: this client",
+        text=f"blue band: accepted below {t:.1f} %  ·  orange band: refused from {t:.1f} %<br>black tick: the limit  ·  grey bar: this client",
         x=0.5, y=0.0, xref="paper", yref="paper", xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=13, color=INK),
     )
     _layout(fig, f"Probability of default — {'REFUSED' if refused else 'ACCEPTED'}", height=340, margin=dict(l=30, r=30, t=60, b=10))

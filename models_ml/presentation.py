@@ -106,7 +106,7 @@ def _base_label(info: FeatureInfo) -> str:
     col = (info.source_column or "").upper()
     if info.source_table == "application" and col in COLUMN_NAMES and (info.aggregation or "").startswith(("value on", "one-hot")):
         return COLUMN_NAMES[col]
-    text = info.label or info.feature
+    text = info.label or info.feature.replace("_", " ")
     for pattern in LABEL_NOISE:
         text = re.sub(pattern, "", text)
     text = re.sub(r' is "[^"]*"$', "", text) if info.level is not None else text
@@ -140,7 +140,11 @@ def money(value) -> str:
 
 
 def percent(value, digits: int = 1) -> str:
-    return NO_DATA if is_missing(value) else f"{float(value) * 100:.{digits}f} %"
+    """0.124 -> '12.4 %'; below 1 % one more digit, so a small risk never reads '0.0 %'."""
+    if is_missing(value):
+        return NO_DATA
+    v = float(value) * 100
+    return f"{v:.{digits + 1 if 0 < abs(v) < 1 else digits}f} %"
 
 
 def years(value, digits: int = 0) -> str:
@@ -188,7 +192,9 @@ def short(info: FeatureInfo, v) -> str:
     """For a sentence: 'Age (63 years)', 'Education: Higher education', 'Income type: not Working'."""
     if info.level is not None and not is_missing(v):
         return f"{_base_label(info)}: {'' if float(v) >= 0.5 else 'not '}{_level(info)}"
-    return f"{label(info)} ({value(info, v)})"
+    name = label(info)
+    # 'Instalments: days late (average, 3 days)' rather than '(average) (3 days)'
+    return f"{name[:-1]}, {value(info, v)})" if name.endswith(")") else f"{name} ({value(info, v)})"
 
 
 # --- decisions -------------------------------------------------------------------------------------
