@@ -219,6 +219,54 @@ def test_behaviour_is_written_into_the_side_tables(medium, con):
     assert all(r > 0.2 for r in rows), rows
 
 
+def test_true_pd_is_a_function_of_the_written_files(medium, con):
+    """The truth is reachable: recomputed from the files alone (no latent variable), it equals the truth file."""
+    from scoring.generator.frame import Frame
+    from scoring.generator.marginals import marginal
+    from scoring.generator.truth import LEVEL_COLUMNS, Scorecard, application_score
+
+    w = Scorecard()
+    r = lambda name: _read(con, medium, name)  # noqa: E731
+    history = con.execute(f"""
+        with inst as (
+          select SK_ID_CURR, max(DAYS_ENTRY_PAYMENT) as paid_on, max(DAYS_INSTALMENT) as due,
+                 sum(coalesce(AMT_PAYMENT, 0)) as paid, max(AMT_INSTALMENT) as amount
+          from {r('installments_payments')} group by SK_ID_CURR, SK_ID_PREV, NUM_INSTALMENT_NUMBER),
+        i as (select SK_ID_CURR, avg(coalesce(paid_on > due, false)::int) as late, avg((paid < 0.99 * amount)::int) as short,
+                     avg(case when paid_on is not null then greatest(paid_on - due, 0) end) as dpd from inst group by 1),
+        p as (select SK_ID_CURR, avg((NAME_CONTRACT_STATUS = 'Refused')::int) as refused from {r('previous_application')} group by 1),
+        b as (select SK_ID_CURR, max(CREDIT_DAY_OVERDUE) as days, max(coalesce(AMT_CREDIT_MAX_OVERDUE, 0)) as amount from {r('bureau')} group by 1),
+        bb as (select SK_ID_CURR, sum((STATUS in ('1', '2', '3', '4', '5'))::int) as months
+               from {r('bureau_balance')} join {r('bureau')} using (SK_ID_BUREAU) group by 1),
+        pos as (select SK_ID_CURR, max(SK_DPD) as dpd from {r('POS_CASH_balance')} group by 1),
+        cc as (select SK_ID_CURR, avg(AMT_BALANCE / AMT_CREDIT_LIMIT_ACTUAL) as util, max(SK_DPD) as dpd from {r('credit_card_balance')} group by 1)
+        select t.SK_ID_CURR, t.HISTORY_LOGIT, t.APP_LOGIT, t.TRUE_PD,
+            {w.inst_late_share} * coalesce(i.late, 0) + {w.inst_short_share} * coalesce(i.short, 0)
+            + {w.inst_dpd_mean} * ln(1 + coalesce(i.dpd, 0)) + {w.prev_refused_share} * coalesce(p.refused, 0)
+            + {w.bureau_day_overdue} * ln(1 + coalesce(b.days, 0)) + {w.bureau_max_overdue} * ln(1 + coalesce(b.amount, 0))
+            + {w.bb_dpd_months} * ln(1 + coalesce(bb.months, 0)) + {w.pos_dpd} * ln(1 + coalesce(pos.dpd, 0))
+            + {w.card_util} * coalesce(cc.util - 0.3, 0) + {w.card_dpd} * ln(1 + coalesce(cc.dpd, 0))
+            + {w.no_bureau} * (b.SK_ID_CURR is null)::int + {w.no_previous} * (p.SK_ID_CURR is null)::int as recomputed
+        from {r('truth/true_pd')} t left join i using (SK_ID_CURR) left join p using (SK_ID_CURR) left join b using (SK_ID_CURR)
+        left join bb using (SK_ID_CURR) left join pos using (SK_ID_CURR) left join cc using (SK_ID_CURR)
+        order by t.SK_ID_CURR
+    """).fetchnumpy()
+    np.testing.assert_allclose(history["recomputed"], history["HISTORY_LOGIT"], atol=1e-6)
+    assert history["HISTORY_LOGIT"].std() > 0.5
+
+    apps = con.execute(f"select * from {r('application_train')} union all by name select * from {r('application_test')} order by SK_ID_CURR").fetchnumpy()
+    f = Frame(len(apps["SK_ID_CURR"]))
+    for col in ("EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3", "DAYS_BIRTH", "DAYS_EMPLOYED", "REGION_RATING_CLIENT"):
+        f.set(col, np.ma.filled(np.ma.asarray(apps[col], dtype=float), np.nan))
+    for col in LEVEL_COLUMNS:
+        levels = marginal("application_train", col).levels
+        index = {lv: i for i, lv in enumerate(levels)}
+        f.set_category(col, np.array([index.get(v, -1) for v in np.ma.filled(apps[col], None)]), levels)
+    np.testing.assert_allclose(application_score(f, w), history["APP_LOGIT"], atol=1e-6)
+    logit = np.log(history["TRUE_PD"] / (1 - history["TRUE_PD"]))
+    assert np.ptp(logit - history["APP_LOGIT"] - history["HISTORY_LOGIT"]) < 1e-6  # one intercept for everybody
+
+
 # ------------------------------------------------------------------ keys
 
 
