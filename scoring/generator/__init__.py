@@ -3,6 +3,13 @@
 `generate(out, scale, seed, fmt)` writes the 8 data files, sample_submission and truth/true_pd.csv
 into a hidden sibling of `out`, then renames it to `out`; `is_complete(out)` checks the marker
 written last. Same seed and scale give the same bytes.
+
+How the truth is defined: two latent risks per client (applicants.py) shape the records (EXT_SOURCE
+scores, late payments, refusals, overdue credits...), but the true probability of default is a
+scorecard over the values actually written (truth.py): the application columns as written plus
+per-client summaries of the side-table rows generated for the client, accumulated chunk by chunk.
+So the side tables are generated first, then TARGET ~ Bernoulli(true PD), then the application files.
+truth/true_pd.csv holds TRUE_PD, its application and history parts of the logit, and the latent risks.
 """
 
 from __future__ import annotations
