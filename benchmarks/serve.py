@@ -80,10 +80,13 @@ def dashboard_switch(url: str, auth, ids: list[int]) -> list[float]:
 
         headers["Authorization"] = "Basic " + base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
     dash = Client(url + "/", verbose=False, download_files=False, headers=headers)
+    # Draw what a manager sees by default: box plots and the scatter of the model's top features.
+    top = [row["feature"] for row in httpx.get(url + "/api/v1/model/importance", headers=headers).json()[:3]]
     times = []
     for cid in ids:
         t0 = time.perf_counter()
-        dash.predict(cid, "all", ["age_years", "income_total"], True, True, "age_years", "income_total", None, None, api_name="/show_client")
+        # inputs: client, population, box-plot features, box plots?, scatter?, x, y, gender, age band, income type, contract
+        dash.predict(cid, "all", top, True, True, top[0], top[1], None, None, None, None, api_name="/show_client")
         times.append(time.perf_counter() - t0)
     return times
 
