@@ -21,7 +21,7 @@ from pathlib import Path
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 
-from scoring.warehouse import remove_quietly
+from scoring.warehouse import publish, remove_quietly
 
 PUBLISHED_NAME = "scoring.duckdb"
 CATALOG = "scoring"
@@ -42,15 +42,8 @@ def publish_build(build_path: Path, warehouse: Path) -> Path:
 
     build/ is inside the warehouse directory, so the rename stays on one file system (atomic)."""
     dest = warehouse / PUBLISHED_NAME
-    if Path(str(build_path) + ".wal").exists():
-        raise RuntimeError(f"{build_path}: still has a write-ahead log; not published")
     # DuckDB's checkpoint has already synced the file; only the rename needs to reach the disk.
-    os.replace(build_path, dest)
-    dir_fd = os.open(dest.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    publish(build_path, dest, sync_file=False)
     remove_old_builds(build_path)
     return dest
 

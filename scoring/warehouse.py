@@ -35,12 +35,15 @@ def remove_quietly(path: Path) -> None:
             pass
 
 
-def publish(built: Path, dest: Path) -> None:
-    """Atomically replace `dest` by `built` (a closed, checkpointed DuckDB file or any file)."""
+def publish(built: Path, dest: Path, sync_file: bool = True) -> None:
+    """Atomically replace `dest` by `built` (a closed, checkpointed DuckDB file or any file).
+
+    `sync_file=False` when the writer has already synced the file (DuckDB's checkpoint does)."""
     if Path(str(built) + ".wal").exists():
         raise ScoringError(f"{built}: still has a write-ahead log; close the connection before publishing")
-    with open(built, "rb") as fh:
-        os.fsync(fh.fileno())
+    if sync_file:
+        with open(built, "rb") as fh:
+            os.fsync(fh.fileno())
     os.replace(built, dest)
     dir_fd = os.open(dest.parent, os.O_RDONLY)
     try:
