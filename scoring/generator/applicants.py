@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scoring.generator.frame import Frame
-from scoring.generator.marginals import SENTINEL, draw_codes, from_quantiles, marginal, normal_to_uniform
+from scoring.generator.marginals import SENTINEL, draw_category, draw_codes, from_quantiles, marginal, normal_to_uniform
 
 T = "application_train"
 
@@ -36,13 +36,7 @@ class Applicants:
 
 
 def _cat(f: Frame, rng: np.random.Generator, col: str, n: int, null: np.ndarray | None = None) -> None:
-    m = marginal(T, col)
-    codes = draw_codes(rng, m.shares, n)
-    if null is None and m.null_rate > 0:
-        null = rng.random(n) < m.null_rate
-    if null is not None:
-        codes[null] = -1
-    f.set_category(col, codes, m.levels)
+    draw_category(f, rng, T, col, n, null)
 
 
 def _num(rng: np.random.Generator, col: str, u: np.ndarray | None, n: int, null_rate: float | np.ndarray | None = None) -> np.ndarray:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scoring.generator.frame import Frame
-from scoring.generator.marginals import SENTINEL, draw_codes, from_quantiles, marginal, sigmoid
+from scoring.generator.marginals import SENTINEL, draw_category, draw_codes, ensure_every_level, from_quantiles, marginal, sigmoid
 
 B, BB, P = "bureau", "bureau_balance", "previous_application"
 POS, INS, CC = "POS_CASH_balance", "installments_payments", "credit_card_balance"
@@ -55,16 +55,6 @@ def _ids(rng: np.random.Generator, n: int, lo: int, hi: int, shuffle: bool) -> n
     rank = rng.permutation(n) if shuffle else np.arange(n)
     step = (hi - lo) / max(n, 1)
     return lo + np.floor(rank * max(step, 1.0)).astype(np.int64)
-
-
-def _cat(f: Frame, rng, table: str, col: str, n: int, null: np.ndarray | None = None) -> None:
-    m = marginal(table, col)
-    codes = draw_codes(rng, m.shares, n)
-    if null is None and m.null_rate > 0:
-        null = rng.random(n) < m.null_rate
-    if null is not None:
-        codes[null] = -1
-    f.set_category(col, codes, m.levels)
 
 
 def _cat_by_prefix(rng, table: str, col: str, prefixes: np.ndarray, choices: dict[int, tuple[str, ...]]) -> tuple[np.ndarray, tuple]:
@@ -131,8 +121,8 @@ def bureau_frame(rng: np.random.Generator, core: BureauCore, rows: slice, behavi
     f.set("SK_ID_BUREAU", core.sk_id_bureau[rows])
     active = core.active[rows]
     f.set_category("CREDIT_ACTIVE", active, CREDIT_ACTIVE)
-    _cat(f, rng, B, "CREDIT_CURRENCY", n)
-    _cat(f, rng, B, "CREDIT_TYPE", n)
+    draw_category(f, rng, B, "CREDIT_CURRENCY", n)
+    draw_category(f, rng, B, "CREDIT_TYPE", n)
     days_credit = core.days_credit[rows]
     f.set("DAYS_CREDIT", days_credit)
     fact = core.enddate_fact[rows]
@@ -198,10 +188,7 @@ def bureau_balance_frame(rng: np.random.Generator, core: BureauCore, rows: slice
     x_credit = rng.random(len(sel)) < 0.35
     x_row = x_credit[parent] & (rng.random(n) < 0.35 + 0.5 * (pos / 96))
     status[x_row] = 2
-    if n >= 1000:
-        for code in range(len(BB_STATUS)):  # every status occurs, as in the real file
-            if not (status == code).any():
-                status[rng.integers(n)] = code
+    ensure_every_level(rng, status, len(BB_STATUS))  # every status occurs, as in the real file
     f.set_category("STATUS", status, BB_STATUS)
     return f
 
@@ -295,9 +282,9 @@ def previous_frame(rng: np.random.Generator, core: PreviousCore, rows: slice) ->
     f.set("AMT_GOODS_PRICE", goods)
     f.set("RATE_DOWN_PAYMENT", np.where(np.isnan(down), np.nan, down / np.maximum(application + np.nan_to_num(down), 1)))
     f.set("NFLAG_LAST_APPL_IN_DAY", (rng.random(n) < 0.9967).astype(np.int64))
-    _cat(f, rng, P, "WEEKDAY_APPR_PROCESS_START", n)
+    draw_category(f, rng, P, "WEEKDAY_APPR_PROCESS_START", n)
     f.set("HOUR_APPR_PROCESS_START", np.round(from_quantiles(marginal(P, "HOUR_APPR_PROCESS_START"), rng.random(n))).astype(np.int64))
-    _cat(f, rng, P, "FLAG_LAST_APPL_PER_CONTRACT", n)
+    draw_category(f, rng, P, "FLAG_LAST_APPL_PER_CONTRACT", n)
     for col in ("RATE_INTEREST_PRIMARY", "RATE_INTEREST_PRIVILEGED"):
         m = marginal(P, col)
         v = from_quantiles(m, rng.random(n))
@@ -307,15 +294,15 @@ def previous_frame(rng: np.random.Generator, core: PreviousCore, rows: slice) ->
     codes, _ = _cat_by_prefix(rng, P, "NAME_CASH_LOAN_PURPOSE", (kind == 1).astype(int), {0: ("XAP",), 1: tuple(lv for lv in purpose.levels if lv != "XAP")})
     f.set_category("NAME_CASH_LOAN_PURPOSE", codes, purpose.levels)
     f.set("DAYS_DECISION", core.days_decision[rows].astype(np.int64))
-    _cat(f, rng, P, "NAME_PAYMENT_TYPE", n)
+    draw_category(f, rng, P, "NAME_PAYMENT_TYPE", n)
     reason = marginal(P, "CODE_REJECT_REASON")
     refusal = [lv for lv in reason.levels if lv not in ("XAP", "CLIENT")]
     rc = np.full(n, reason.levels.index("XAP"), dtype=np.int16)
     rc[refused] = np.array([reason.levels.index(lv) for lv in refusal])[draw_codes(rng, reason.shares_of(refusal), int(refused.sum()))]
     rc[status == 3] = reason.levels.index("CLIENT")
     f.set_category("CODE_REJECT_REASON", rc, reason.levels)
-    _cat(f, rng, P, "NAME_TYPE_SUITE", n)
-    _cat(f, rng, P, "NAME_CLIENT_TYPE", n)
+    draw_category(f, rng, P, "NAME_TYPE_SUITE", n)
+    draw_category(f, rng, P, "NAME_CLIENT_TYPE", n)
     goods_cat = marginal(P, "NAME_GOODS_CATEGORY")
     codes, _ = _cat_by_prefix(rng, P, "NAME_GOODS_CATEGORY", consumer.astype(int), {0: ("XNA",), 1: tuple(lv for lv in goods_cat.levels if lv != "XNA")})
     f.set_category("NAME_GOODS_CATEGORY", codes, goods_cat.levels)
@@ -323,13 +310,13 @@ def previous_frame(rng: np.random.Generator, core: PreviousCore, rows: slice) ->
     pf = np.select([canceled, kind == 0, kind == 1, kind == 2], [portfolio.index("XNA"), portfolio.index("POS"), portfolio.index("Cash"), portfolio.index("Cards")])
     pf = np.where(consumer & (rng.random(n) < 0.0005), portfolio.index("Cars"), pf).astype(np.int16)
     f.set_category("NAME_PORTFOLIO", pf, portfolio)
-    _cat(f, rng, P, "NAME_PRODUCT_TYPE", n)
-    _cat(f, rng, P, "CHANNEL_TYPE", n)
+    draw_category(f, rng, P, "NAME_PRODUCT_TYPE", n)
+    draw_category(f, rng, P, "CHANNEL_TYPE", n)
     area = np.round(from_quantiles(marginal(P, "SELLERPLACE_AREA"), rng.random(n)))
     f.set("SELLERPLACE_AREA", np.where(consumer, area, -1).astype(np.int64))
-    _cat(f, rng, P, "NAME_SELLER_INDUSTRY", n)
+    draw_category(f, rng, P, "NAME_SELLER_INDUSTRY", n)
     f.set("CNT_PAYMENT", core.cnt_payment[rows])
-    _cat(f, rng, P, "NAME_YIELD_GROUP", n)
+    draw_category(f, rng, P, "NAME_YIELD_GROUP", n)
     combo = marginal(P, "PRODUCT_COMBINATION")
     codes, _ = _cat_by_prefix(rng, P, "PRODUCT_COMBINATION", kind.astype(int), {0: ("POS",), 1: ("Cash",), 2: ("Card",)})
     f.set_category("PRODUCT_COMBINATION", codes, combo.levels)
@@ -396,10 +383,7 @@ def pos_frame(rng: np.random.Generator, core: PreviousCore, loans: np.ndarray, b
     status = np.where(future == 0, m.levels.index("Completed"), m.levels.index("Active")).astype(np.int16)
     rare = rng.random(n) < 0.011
     status[rare] = draw_codes(rng, m.shares, int(rare.sum()))
-    if n >= 1000:
-        for code in range(len(m.levels)):
-            if not (status == code).any():
-                status[rng.integers(n)] = code
+    ensure_every_level(rng, status, len(m.levels))
     f.set_category("NAME_CONTRACT_STATUS", status, m.levels)
     b = behaviour[core.client[loan]]
     late = rng.random(n) < sigmoid(-5.0 + 1.8 * b)
@@ -506,10 +490,7 @@ def card_frame(rng: np.random.Generator, core: PreviousCore, card_rows: np.ndarr
     status[(pos == months[parent] - 1) & (rng.random(n) < 0.5) & ~used] = m.levels.index("Completed")
     rare = rng.random(n) < 0.003
     status[rare] = draw_codes(rng, m.shares, int(rare.sum()))
-    if n >= 1000:
-        for code in range(len(m.levels)):
-            if not (status == code).any():
-                status[rng.integers(n)] = code
+    ensure_every_level(rng, status, len(m.levels))
     f.set_category("NAME_CONTRACT_STATUS", status, m.levels)
     late = used & (rng.random(n) < sigmoid(-4.6 + 1.8 * b))
     dpd = np.where(late, np.ceil(rng.exponential(10 + 30 * np.maximum(b, 0), n)), 0).astype(np.int64)

@@ -126,3 +126,23 @@ def _erf(x: np.ndarray) -> np.ndarray:
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
+
+
+def draw_category(f, rng: np.random.Generator, table: str, col: str, n: int, null: np.ndarray | None = None) -> None:
+    """Draw `col` of `table` at the profile's level shares (NULL at its null rate, or where `null` says)
+    into the frame `f`."""
+    m = marginal(table, col)
+    codes = draw_codes(rng, m.shares, n)
+    if null is None and m.null_rate > 0:
+        null = rng.random(n) < m.null_rate
+    if null is not None:
+        codes[null] = -1
+    f.set_category(col, codes, m.levels)
+
+
+def ensure_every_level(rng: np.random.Generator, codes: np.ndarray, n_levels: int, min_rows: int = 1000) -> None:
+    """From `min_rows` rows on, every level appears at least once (the level sets must equal the real ones)."""
+    if len(codes) >= min_rows:
+        for code in range(n_levels):
+            if not (codes == code).any():
+                codes[rng.integers(len(codes))] = code
