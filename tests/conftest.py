@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -30,3 +31,13 @@ def pipeline_warehouse(tmp_path_factory, generated_data) -> Path:
     run_scoring("--warehouse", str(warehouse), "build")
     run_scoring("--warehouse", str(warehouse), "train")
     return warehouse
+
+
+@pytest.fixture(scope="session")
+def client_id(pipeline_warehouse) -> int:
+    """A historical client of the pipeline warehouse (the smallest train id)."""
+    con = duckdb.connect(str(pipeline_warehouse / "scoring.duckdb"), read_only=True)
+    try:
+        return int(con.execute("select min(sk_id_curr) from client_features where is_train").fetchone()[0])
+    finally:
+        con.close()

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
@@ -49,15 +47,6 @@ def server(pipeline_warehouse, tmp_path_factory):
     live = start_server(pipeline_warehouse, tmp_path_factory.mktemp("logs") / "browser.log", users_file=users)
     yield live
     live.stop()
-
-
-@pytest.fixture(scope="module")
-def client_id(pipeline_warehouse) -> int:
-    con = duckdb.connect(str(pipeline_warehouse / "scoring.duckdb"), read_only=True)
-    try:
-        return int(con.execute("select min(sk_id_curr) from client_features where is_train").fetchone()[0])
-    finally:
-        con.close()
 
 
 def test_dashboard_in_chromium(server, client_id, artifacts):

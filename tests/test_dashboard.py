@@ -31,15 +31,6 @@ def dash(server):
     return Client(server.url + "/", verbose=False, download_files=False)
 
 
-@pytest.fixture(scope="module")
-def client_id(pipeline_warehouse) -> int:
-    con = duckdb.connect(str(pipeline_warehouse / "scoring.duckdb"), read_only=True)
-    try:
-        return int(con.execute("select min(sk_id_curr) from client_features where is_train").fetchone()[0])
-    finally:
-        con.close()
-
-
 def _figure(plot) -> dict:
     """A gr.Plot value (possibly inside an update) as the plotly figure dict."""
     value = plot.get("value", plot) if isinstance(plot, dict) else plot

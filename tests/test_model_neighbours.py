@@ -2,7 +2,6 @@
 
 import duckdb
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from models_ml.neighbours import NeighbourSpace, nearest
