@@ -7,7 +7,10 @@
 #}
 {% set violations = [] %}
 {% if execute %}
-  {% for f in all_feature_specs() %}
+  {% set groups = side_table_feature_groups() %}
+  {% set specs = application_feature_specs() %}
+  {% for _, group in groups %}{% do specs.extend(group) %}{% endfor %}
+  {% for f in specs %}
     {% if modules.re.search('target|is_train', f.sql | lower) %}
       {% do violations.append(f.name ~ ': its SQL mentions target/is_train') %}
     {% endif %}
@@ -15,7 +18,7 @@
   {% if modules.re.search('target|is_train', application_features_select('rel') | lower) %}
     {% do violations.append('application_features(rel): its SQL mentions target/is_train') %}
   {% endif %}
-  {% for model, _ in side_table_feature_groups() %}
+  {% for model, _ in groups %}
     {% set node = graph.nodes['model.scoring.' ~ model] %}
     {% for upstream in node.depends_on.nodes %}
       {% if 'applications' in upstream and 'previous' not in upstream %}

@@ -84,10 +84,14 @@
 {%- endmacro %}
 
 {# Cleaning: typed snake_case columns; DAYS_EMPLOYED 365243 (pensioners, unemployed) -> NULL + flag;
-   placeholder levels (XNA, Unknown) -> NULL. #}
-{% macro application_clean_select(rel_param) -%}
+   placeholder levels (XNA, Unknown) -> NULL. `source` is what follows FROM; `keep` lists source
+   columns passed through unchanged ahead of the cleaned ones. #}
+{% macro application_clean_select(source, keep=[]) -%}
   select
     cast("SK_ID_CURR" as bigint) as sk_id_curr,
+  {%- for c in keep %}
+    {{ c }},
+  {%- endfor %}
   {%- for c in application_raw_numeric_columns() %}
     {%- if c == 'DAYS_EMPLOYED' %}
     cast(case when "DAYS_EMPLOYED" = 365243 then null else "DAYS_EMPLOYED" end as double) as days_employed,
@@ -99,7 +103,7 @@
   {%- for c in application_category_levels() %}
     cast(case when "{{ c }}" in ('XNA', 'Unknown') then null else "{{ c }}" end as varchar) as {{ c | lower }}{{ ',' if not loop.last }}
   {%- endfor %}
-  from {{ relation_named_by(rel_param) }}
+  from {{ source }}
 {%- endmacro %}
 
 {% macro application_feature_specs() -%}
@@ -163,20 +167,40 @@
   {{ return(specs) }}
 {%- endmacro %}
 
-{% macro application_features_select(rel_param) -%}
-  with cleaned as (
-    {{ application_clean_select(rel_param) }}
-  )
+{# Every app_* feature from a relation of cleaned columns (application_clean's output) #}
+{% macro application_features_from(cleaned_relation) -%}
   select
     sk_id_curr,
     {{- render_features(application_feature_specs()) }}
-  from cleaned
+  from {{ cleaned_relation }}
+{%- endmacro %}
+
+{% macro application_features_select(rel_param) -%}
+  with cleaned as (
+    {{ application_clean_select(relation_named_by(rel_param)) }}
+  )
+  {{ application_features_from('cleaned') }}
+{%- endmacro %}
+
+{# The cleaned columns the features and client_profile read: every numeric feature column, the sentinel
+   flag, all document flags (their count is a feature) and the category columns. The _MODE/_MEDI building
+   columns that no feature uses are not stored in int_applications__cleaned. #}
+{% macro application_stored_columns() -%}
+  {%- set cols, dropped = [], application_dropped_columns() -%}
+  {%- for c in application_raw_numeric_columns() -%}
+    {%- if c not in dropped or c.startswith('FLAG_DOCUMENT_') -%}
+      {%- do cols.append(c | lower) -%}
+      {%- if c == 'DAYS_EMPLOYED' %}{% do cols.append('days_employed_is_sentinel') %}{% endif -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- for c in application_category_levels() %}{% do cols.append(c | lower) %}{% endfor -%}
+  {{ return(cols) }}
 {%- endmacro %}
 
 {# on-run-start: (re)create the two table functions in the build database #}
 {% macro create_application_macros() -%}
   {%- if execute and flags.WHICH in ('build', 'run') -%}
-    {%- do run_query(create_table_function(target.database ~ '.main.application_clean', 'rel', application_clean_select('rel'))) -%}
+    {%- do run_query(create_table_function(target.database ~ '.main.application_clean', 'rel', application_clean_select(relation_named_by('rel')))) -%}
     {%- do run_query(create_table_function(target.database ~ '.main.application_features', 'rel', application_features_select('rel'))) -%}
   {%- endif -%}
   select 1

@@ -1,21 +1,25 @@
-{{ config(materialized="view") }}
--- Cleaned application columns (snake_case, sentinels and placeholders to NULL) from the warehouse's
--- own application_clean table function, with the train/test flag and the target kept apart.
+-- Cleaned application columns (snake_case, sentinels and placeholders to NULL), with the train/test
+-- flag and the target kept apart. The cleaning is the SQL of the warehouse's application_clean table
+-- function (same macro), applied here to the combined applications in one pass.
+-- The one materialised application table: app_* features, labels and client_profile are views over
+-- it (row-wise expressions are cheaper to compute on read than to write ~90 M values at full scale).
 with applications as (
     select * from {{ ref('stg_applications') }}
 ),
 
 cleaned as (
-    select * from {{ target.database }}.main.application_clean('{{ ref("stg_applications") }}')
+    {{ application_clean_select('applications', keep=['is_train', 'cast("TARGET" as integer) as target']) }}
 ),
 
 final as (
     select
-        applications.is_train,
-        cast(applications."TARGET" as integer) as target,
-        cleaned.*
+        sk_id_curr,
+        is_train,
+        target,
+        {%- for c in application_stored_columns() %}
+        {{ c }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from cleaned
-    inner join applications on applications."SK_ID_CURR" = cleaned.sk_id_curr
 )
 
 select * from final

@@ -1,5 +1,7 @@
 -- A readable description of each client for the dashboard (labels, years, amounts), one row per
 -- application; the dashboard groups clients by income_type, age_band, contract_type and gender.
+-- A view over the cleaned application table: labels and ratios cost less to compute on read than to write.
+{{ config(materialized='view') }}
 with applications as (
     select * from {{ ref('int_applications__cleaned') }}
 ),
