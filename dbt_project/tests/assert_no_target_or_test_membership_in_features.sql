@@ -8,9 +8,7 @@
 {% set violations = [] %}
 {% if execute %}
   {% set groups = side_table_feature_groups() %}
-  {% set specs = application_feature_specs() %}
-  {% for _, group in groups %}{% do specs.extend(group) %}{% endfor %}
-  {% for f in specs %}
+  {% for f in all_feature_specs(groups) %}
     {% if modules.re.search('target|is_train', f.sql | lower) %}
       {% do violations.append(f.name ~ ': its SQL mentions target/is_train') %}
     {% endif %}

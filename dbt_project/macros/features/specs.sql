@@ -121,8 +121,10 @@
   ]) }}
 {%- endmacro %}
 
-{% macro all_feature_specs() -%}
+{# Every spec in client_features column order; pass `groups` (side_table_feature_groups()) when the
+   caller has them already: rendering the specs is most of a model's compile time. #}
+{% macro all_feature_specs(groups=none) -%}
   {%- set specs = application_feature_specs() -%}
-  {%- for _, group in side_table_feature_groups() %}{% do specs.extend(group) %}{% endfor -%}
+  {%- for _, group in (groups or side_table_feature_groups()) %}{% do specs.extend(group) %}{% endfor -%}
   {{ return(specs) }}
 {%- endmacro %}
