@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -173,6 +174,25 @@ def test_failing_build_publishes_nothing(generated_wh):
         build(generated_wh, extra_args=["--vars", "{scoring_fail_build: true}"])
     assert _fingerprint(generated_wh.features_db) == before
     assert list(generated_wh.build_dir.glob("scoring-*.duckdb")) == []
+
+
+def test_key_tests_fail_the_build_on_bad_keys(generated_wh, tmp_path):
+    """The one-pass key tests (primary_key, not_null_columns) catch a repeated application and a
+    payment row without its client: the build fails, nothing is published, last_build.json names both."""
+    settings = Settings(warehouse=tmp_path / "warehouse")
+    settings.warehouse.mkdir()
+    shutil.copy(generated_wh.raw_db, settings.raw_db)
+    raw = duckdb.connect(str(settings.raw_db))
+    raw.execute("insert into application_test select * from application_test limit 1")
+    raw.execute("update installments_payments set SK_ID_CURR = null where rowid = 0")
+    raw.close()
+    with pytest.raises(ScoringError, match="primary_key|not_null_columns"):
+        build(settings)
+    assert not settings.features_db.exists()
+    report = json.loads((settings.build_dir / "last_build.json").read_text())
+    failed = {n["name"] for n in report["nodes"] if n["status"] == "fail"}
+    assert "primary_key_stg_applications_SK_ID_CURR" in failed
+    assert any(name.startswith("not_null_columns_stg_installments_payments") for name in failed), failed
 
 
 def test_build_without_raw_tables_is_a_clear_error(tmp_path):
