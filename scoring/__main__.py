@@ -1,5 +1,3 @@
-import sys
+from scoring.cli import program
 
-from scoring.cli import main
-
-sys.exit(main())
+program()

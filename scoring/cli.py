@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import os
 import sys
 from pathlib import Path
 
@@ -116,6 +118,10 @@ def dispatch(args: argparse.Namespace) -> int:
     return 0
 
 
+# Commands after which the program leaves without the interpreter's teardown (see program()).
+FAST_EXIT_COMMANDS = frozenset({"build"})
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -128,5 +134,21 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def program() -> None:
+    """The `scoring` program (console script, `python -m scoring`). After `scoring build` it exits
+    without Python's teardown: freeing dbt's object graph (manifest, templates) took ~0.5 s of a
+    build's wall time and does nothing useful once dbt has finished and the warehouse is published.
+    The exit handlers run and the standard streams are flushed first; no other thread is left by then.
+    main() itself returns normally, for callers in the same process (tests)."""
+    argv = sys.argv[1:]
+    code = main(argv)
+    if build_parser().parse_args(argv).command in FAST_EXIT_COMMANDS:
+        atexit._run_exitfuncs()  # what a normal exit runs first: logging, multiprocessing, dbt-duckdb
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    program()

@@ -186,8 +186,13 @@ def test_key_tests_fail_the_build_on_bad_keys(generated_wh, tmp_path):
     raw.execute("insert into application_test select * from application_test limit 1")
     raw.execute("update installments_payments set SK_ID_CURR = null where rowid = 0")
     raw.close()
-    with pytest.raises(ScoringError, match="primary_key|not_null_columns"):
-        build(settings)
+    # Through the program (as a user runs it): exit status 1, one error line, nothing published.
+    done = subprocess.run([sys.executable, "-m", "scoring", "--warehouse", str(settings.warehouse), "build"],
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert done.returncode == 1 and len(errors) == 1 and done.stderr.splitlines()[-1] == errors[0], done.stderr[-2000:]
+    assert "primary_key" in errors[0] or "not_null_columns" in errors[0]
+    assert "resource_tracker" not in done.stderr  # the fast exit still ran the exit handlers
     assert not settings.features_db.exists()
     report = json.loads((settings.build_dir / "last_build.json").read_text())
     failed = {n["name"] for n in report["nodes"] if n["status"] == "fail"}
