@@ -5,8 +5,8 @@
 The generated data is made once and reused (default warehouse/bench/generated_<scale>, shared with
 benchmarks/ingest.py), and ingested once into warehouse/bench/build_<scale>/raw.duckdb (reused).
 Each build runs as the real CLI in a child process; prints wall seconds, the child's peak RSS and
-seconds per model from the build's node report (build/last_build.json). The first run in a fresh warehouse includes dbt's full
-parse (~7 s); later runs use partial parsing, as a user's repeated builds do.
+seconds per model from the build's node report (build/last_build.json). The first run in a fresh
+warehouse includes dbt's full parse (~7 s); later runs use partial parsing, as a user's repeated builds do.
 Target (issue 3): at most 15 s and 3 GB on the 2-core machine.
 """
 

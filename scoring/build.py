@@ -168,7 +168,7 @@ def write_node_report(path: Path, nodes: tuple[NodeResult, ...], seconds: float)
 
 
 def _remove_this_build() -> None:
-    """The build file of this run is no longer needed (published by copy, or failed)."""
+    """The build file of this run is no longer needed (renamed into place if published, else failed)."""
     from scoring import dbt_plugin
     from scoring.warehouse import remove_quietly
 
