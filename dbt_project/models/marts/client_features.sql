@@ -4,7 +4,7 @@
 -- Every feature column is described in feature_catalog (a COMMENT per column costs ~5 s for ~900 columns).
 --
 -- A view over the per-client tables (all in this file, so it opens standalone): writing the same
--- ~800 columns a second time cost more than half of a full-scale build, while DuckDB answers
+-- ~670 columns a second time cost more than half of a full-scale build, while DuckDB answers
 -- lookups and narrow queries on the view by pushing the key filter and the column list into each table.
 {{ config(materialized='view') }}
 {#- rendering the specs is most of this model's compile time: once, not once per loop #}
