@@ -22,7 +22,7 @@ from models_ml.auth import AuthGate, Sessions, UserStore, login_router
 from models_ml.service import ScoringService
 from scoring import ScoringError
 from scoring.progress import log
-from scoring.serve import api_router, install_error_handlers
+from scoring.serve import BodyLimit, api_router, install_error_handlers
 from scoring.settings import Settings
 
 # Gradio's queue runs this many dashboard events at once (DuckDB cursors are per thread).
@@ -74,6 +74,7 @@ def create_app(settings: Settings, users: UserStore | None = None, service: Scor
     )
     install_error_handlers(app)
     app.add_middleware(PageTitle, title=PAGE_TITLE)
+    app.add_middleware(BodyLimit)
     app.include_router(api_router(service))
     if users is not None:
         app.include_router(login_router(users, sessions := Sessions()))

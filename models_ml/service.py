@@ -60,6 +60,24 @@ def _plain(v):
     return v
 
 
+MAX_ID = 2**63 - 1  # SK_ID_CURR is a BIGINT
+SUMMARY_CONTRIBUTIONS = 10  # contributions an explanation's plain-language summary chooses its reasons from
+
+
+def id_prefix_ranges(prefix: str) -> list[tuple[int, int]]:
+    """The id ranges whose decimal form starts with `prefix` (digits): p * 10^e .. (p + 1) * 10^e - 1
+    for every count e of further digits, within BIGINT. None for a leading 0 (no id is written so)."""
+    if not prefix or prefix.startswith("0"):
+        return []
+    p, ranges = int(prefix), []
+    for extra in range(0, 20 - len(prefix)):
+        lo, hi = p * 10**extra, (p + 1) * 10**extra - 1
+        if lo > MAX_ID:
+            break
+        ranges.append((lo, min(hi, MAX_ID)))
+    return ranges
+
+
 def _client_id(client_id) -> int:
     try:
         if isinstance(client_id, bool):
@@ -184,12 +202,10 @@ class ScoringService:
         q = (query or "").strip()
         if q and not q.isdigit():
             raise InvalidField(f"q: {query!r} is not an id prefix (digits only)")
-        limit, offset = max(0, min(int(limit), 1000)), max(0, int(offset))
+        limit, offset = max(0, min(int(limit), 1000)), max(0, min(int(offset), MAX_ID))
         if q:
-            p = int(q)
-            # ids with the prefix: p * 10^e .. (p + 1) * 10^e - 1 for every extra digit count e
-            ranges = [(p * 10**e, (p + 1) * 10**e - 1) for e in range(0, 19 - len(q))]
-            where = " or ".join(f"sk_id_curr between {lo} and {hi}" for lo, hi in ranges)
+            ranges = id_prefix_ranges(q)
+            where = " or ".join(f"sk_id_curr between {lo} and {hi}" for lo, hi in ranges) if ranges else "false"
         else:
             where = "true"
         cur = self._cur()
@@ -249,7 +265,9 @@ class ScoringService:
 
     def _explain_row(self, cid: int, is_train: bool, model: LoadedModel, cal: Calibrator, x: np.ndarray, top: int) -> dict:
         top = max(1, min(int(top), len(model.features)))
-        exp = explain_mod.local_explanation(model.booster, model.features, self.feature_labels(), x, top)
+        # The summary reads the same leading contributions whatever `top` the caller lists.
+        listed = max(top, SUMMARY_CONTRIBUTIONS)
+        exp = explain_mod.local_explanation(model.booster, model.features, self.feature_labels(), x, listed)
         p = float(cal.transform(np.array([1.0 / (1.0 + math.exp(-exp["raw_score"]))]))[0])
         exp.update(self._score_dict(cid, is_train, model, exp["raw_score"], p))
         catalog = self.catalog()
@@ -258,6 +276,10 @@ class ScoringService:
             c["value_text"] = presentation.value(info, c["value"])
             c["text"] = presentation.describe(info, c["value"])
         exp["summary"] = presentation.summary(exp["contributions"], catalog, p, model.threshold)
+        unlisted = exp["contributions"][top:]
+        exp["contributions"] = exp["contributions"][:top]
+        exp["rest"] = {"count": exp["rest"]["count"] + len(unlisted),
+                       "contribution": exp["rest"]["contribution"] + sum(c["contribution"] for c in unlisted)}
         exp["decision_text"] = presentation.decision_sentence(p, model.threshold)
         exp["units"] = "log-odds of default (positive raises the risk)"
         return exp

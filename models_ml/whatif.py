@@ -15,10 +15,43 @@ from scoring.kaggle_schema import FILES
 # Editable fields: every application column except the key and the target.
 EDITABLE = {c.name: c for c in FILES["application_train"].columns if c.name not in ("SK_ID_CURR", "TARGET")}
 NON_NEGATIVE_PREFIXES = ("AMT_", "CNT_", "OWN_CAR_AGE", "OBS_", "DEF_")
+DAYS_EMPLOYED_PLACEHOLDER = 365243  # Kaggle's "not employed" (pensioners, unemployed)
+# Plausible values of the numeric fields, in Kaggle's units (days are counted back from the application,
+# so they are negative): a value outside is a typing mistake to point out, not a client to score.
+# The first rule whose name or prefix matches applies; the real data's extremes are well inside.
+PLAUSIBLE: list[tuple[str, float, float, str]] = [
+    ("DAYS_BIRTH", -36525, -6570, "an age of 18 to 100 years, in days before the application (negative)"),
+    ("DAYS_", -36525, 0, "days before the application (0 or negative, at most 100 years)"),
+    ("EXT_SOURCE_", 0, 1, "a normalised score from 0 to 1"),
+    ("REGION_POPULATION_RELATIVE", 0, 1, "a share from 0 to 1"),
+    ("REGION_RATING_CLIENT", 1, 3, "a rating of 1, 2 or 3"),
+    ("HOUR_APPR_PROCESS_START", 0, 23, "an hour from 0 to 23"),
+    ("FLAG_", 0, 1, "0 or 1"),
+    ("REG_", 0, 1, "0 or 1"),
+    ("LIVE_", 0, 1, "0 or 1"),
+    ("CNT_CHILDREN", 0, 20, "0 to 20 children"),
+    ("CNT_FAM_MEMBERS", 1, 21, "1 to 21 family members"),
+    ("OWN_CAR_AGE", 0, 100, "a car age of 0 to 100 years"),
+    ("OBS_", 0, 1000, "0 to 1,000 people"),
+    ("DEF_", 0, 1000, "0 to 1,000 people"),
+    ("AMT_REQ_CREDIT_BUREAU_", 0, 1000, "0 to 1,000 enquiries"),
+    ("AMT_", 0, 1e9, "an amount from 0 to 1,000,000,000"),
+]
+NORMALISED_SUFFIXES = ("_AVG", "_MODE", "_MEDI")  # building information, normalised to 0-1 by Kaggle
 
 
-def validate_changes(changes: dict) -> dict:
-    """The changes, checked against the Kaggle application columns and their types."""
+def plausible_range(name: str) -> tuple[float, float, str] | None:
+    if name.endswith(NORMALISED_SUFFIXES):
+        return 0, 1, "a normalised value from 0 to 1"
+    for prefix, lo, hi, words in PLAUSIBLE:
+        if name.startswith(prefix):
+            return lo, hi, words
+    return None
+
+
+def validate_changes(changes: dict, levels: dict[str, set[str]] | None = None) -> dict:
+    """The changes, checked against the Kaggle application columns, their types and plausible values;
+    `levels` gives the known values of category columns (those the data has), when known."""
     from models_ml.service import InvalidField
 
     if not isinstance(changes, dict) or not changes:
@@ -34,6 +67,9 @@ def validate_changes(changes: dict) -> dict:
         if col.kind == "category":
             if not isinstance(value, str) or not value.strip():
                 raise InvalidField(f"{name}: expected a text value, got {value!r}")
+            known = (levels or {}).get(name)
+            if known and value not in known:
+                raise InvalidField(f"{name}: {value[:60]!r} is not a known value; one of: {', '.join(sorted(known))}")
             clean[name] = value
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -44,6 +80,9 @@ def validate_changes(changes: dict) -> dict:
             raise InvalidField(f"{name}: expected a whole number, got {value!r}")
         if name.startswith(NON_NEGATIVE_PREFIXES) and value < 0:
             raise InvalidField(f"{name}: must not be negative, got {value!r}")
+        bounds = plausible_range(name)
+        if bounds and not bounds[0] <= value <= bounds[1] and not (name == "DAYS_EMPLOYED" and value == DAYS_EMPLOYED_PLACEHOLDER):
+            raise InvalidField(f"{name}: {value:g} is not plausible; expected {bounds[2]}")
         clean[name] = float(value) if col.kind == "float" else int(value)
     return clean
 
@@ -61,10 +100,20 @@ class WhatIf:
         finally:
             self.cursor.unregister(name)
 
+    def known_levels(self, columns: list[str]) -> dict[str, set[str]]:
+        """The values each category column has in the raw applications (train and test)."""
+        out = {}
+        for c in columns:
+            rows = self.cursor.execute(
+                f'select distinct "{c}" from raw.application_train union select distinct "{c}" from raw.application_test'
+            ).fetchall()
+            out[c] = {v for (v,) in rows if v is not None}
+        return out
+
     def edited_features(
         self, raw_application: pd.DataFrame, changes: dict, features: list[str], x: np.ndarray, only: set[str] | None = None
     ) -> tuple[np.ndarray, dict]:
-        applied = validate_changes(changes)
+        applied = validate_changes(changes, self.known_levels([n for n in changes if n in EDITABLE and EDITABLE[n].kind == "category"]))
         edited = raw_application.drop(columns=[c for c in ("TARGET",) if c in raw_application.columns]).copy()
         for name, value in applied.items():
             kind = EDITABLE[name].kind

@@ -11,15 +11,19 @@ import logging
 from typing import Any, Literal
 
 from fastapi import APIRouter, Body, FastAPI, Path, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
 
 from models_ml.service import ClientNotFound, InvalidField, ScoringService
 from scoring import ScoringError
 
 log = logging.getLogger("scoring.api")
 
-Number = float | int
+# A what-if value as sent: strict, so that `true` is refused rather than read as 1.
+WhatIfValue = StrictInt | StrictFloat | StrictStr | None
+# Request bodies of the API are a few fields; anything bigger is refused before it is read (413).
+MAX_BODY_BYTES = 64 * 1024
 ClientId = Path(..., description="SK_ID_CURR of the application", ge=0, examples=[100002])
 
 
@@ -165,7 +169,7 @@ def api_router(service: ScoringService) -> APIRouter:
     def clients(
         q: str = Query("", max_length=20, description="the start of an SK_ID_CURR (digits)"),
         limit: int = Query(20, ge=1, le=100),
-        offset: int = Query(0, ge=0),
+        offset: int = Query(0, ge=0, le=1_000_000_000),
     ):
         return service.search_clients(q, limit=limit, offset=offset)
 
@@ -188,7 +192,7 @@ def api_router(service: ScoringService) -> APIRouter:
     @v1.post("/clients/{client_id}/what-if", response_model=WhatIf, responses={**NOT_FOUND, **INVALID}, summary="Score an edited application")
     def what_if(
         client_id: int = ClientId,
-        changes: dict[str, Number | str | None] = Body(..., description="application columns (Kaggle names) and their new values", examples=[WHAT_IF_EXAMPLE]),
+        changes: dict[str, WhatIfValue] = Body(..., description="application columns (Kaggle names) and their new values", examples=[WHAT_IF_EXAMPLE]),
     ):
         return service.what_if(client_id, changes)
 
@@ -216,6 +220,10 @@ def api_router(service: ScoringService) -> APIRouter:
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        return JSONResponse({"detail": validation_message(exc.errors())}, status_code=422)
+
     @app.exception_handler(ClientNotFound)
     async def not_found(request: Request, exc: ClientNotFound):
         return JSONResponse({"detail": _message(exc)}, status_code=404)
@@ -233,6 +241,63 @@ def install_error_handlers(app: FastAPI) -> None:
     async def internal(request: Request, exc: Exception):
         log.exception("%s %s failed", request.method, request.url.path)
         return JSONResponse({"detail": "internal error; the server log has the details"}, status_code=500)
+
+
+def validation_message(errors: list[dict]) -> str:
+    """FastAPI's validation errors as one line naming each bad field (at most three), without echoing
+    the request back (the default does, so a large bad body came back larger)."""
+    by_field: dict[str, list[str]] = {}
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ())]
+        # ("body", "AMT_CREDIT", "int"): a union's member type is not part of the field's name
+        where = loc[1:2] if loc[:1] == ["body"] and len(loc) > 1 else loc[-1:] if loc[:1] in (["path"], ["query"]) else loc[:1]
+        by_field.setdefault(".".join(where) or "body", []).append(str(err.get("msg", "invalid")))
+    parts = []
+    for field, messages in list(by_field.items())[:3]:
+        text = messages[0] if len(messages) == 1 else "expected a number, a text or null"
+        parts.append(f"{field}: {text}")
+    more = len(by_field) - 3
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+
+class BodyLimit:
+    """ASGI middleware: an API request whose body is over `max_bytes` gets a 413 JSON error, whether it
+    says its length up front or sends chunks (then it is refused as soon as the limit is passed)."""
+
+    def __init__(self, app, max_bytes: int = MAX_BODY_BYTES, prefix: str = "/api/") -> None:
+        self.app, self.max_bytes, self.prefix = app, max_bytes, prefix
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix) or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            return await self.app(scope, receive, send)
+        length = dict(scope["headers"]).get(b"content-length", b"")
+        if length.isdigit() and int(length) > self.max_bytes:
+            return await self._too_large(scope, send)
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # client gone
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.max_bytes:
+                return await self._too_large(scope, send)
+            if not message.get("more_body"):
+                break
+        body, replayed = b"".join(chunks), False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, scope, send) -> None:
+        response = JSONResponse({"detail": f"request body: larger than {self.max_bytes // 1024} KB"}, status_code=413)
+        await response(scope, None, send)
 
 
 def _message(exc: BaseException) -> str:

@@ -67,6 +67,21 @@ def test_search_by_prefix_is_paginated_and_labelled(api, ids):
     assert exact["items"][0]["kind"] == "historical client"
 
 
+@pytest.mark.parametrize("q", ["0", "000" + "100", "1" * 19, "9" * 20])
+def test_search_never_matches_what_no_id_can_start_with(api, q):
+    """No id starts with 0; 19 and 20 digits are past every id here (and were a 500 before)."""
+    r = api.get("/api/v1/clients", params={"q": q})
+    assert r.status_code == 200, r.text
+    assert r.json()["total"] == 0 and r.json()["items"] == []
+
+
+def test_search_offset_past_the_end_is_empty_and_a_huge_one_is_422(api, ids):
+    far = api.get("/api/v1/clients", params={"q": "1", "offset": 10**9})
+    assert far.status_code == 200 and far.json()["items"] == []
+    huge = api.get("/api/v1/clients", params={"q": "1", "offset": 10**20})
+    assert huge.status_code == 422 and "offset" in huge.json()["detail"]
+
+
 def test_client_data_has_the_raw_application_and_a_readable_profile(api, ids):
     body = api.get(f"/api/v1/clients/{ids['train']}").json()
     assert body["application"]["SK_ID_CURR"] == ids["train"]
@@ -102,6 +117,16 @@ def test_explanation_adds_up_to_the_raw_score(api, ids):
         assert (c["value_text"] == "no data") == (c["value"] is None)
     score = api.get(f"/api/v1/clients/{ids['train']}/score").json()
     assert e["probability"] == pytest.approx(score["probability"])
+
+
+def test_explanation_summary_does_not_depend_on_how_many_are_listed(api, ids):
+    short = api.get(f"/api/v1/clients/{ids['train']}/explanation", params={"top": 1}).json()
+    long = api.get(f"/api/v1/clients/{ids['train']}/explanation", params={"top": 20}).json()
+    assert len(short["contributions"]) == 1 and short["summary"] == long["summary"]
+    assert short["rest"]["count"] == long["rest"]["count"] + 19
+    for e in (short, long):
+        total = e["base_value"] + sum(c["contribution"] for c in e["contributions"]) + e["rest"]["contribution"]
+        assert total == pytest.approx(e["raw_score"], abs=1e-6)
 
 
 def test_neighbours_exclude_the_client_and_come_nearest_first(api, ids):
@@ -167,6 +192,11 @@ def test_what_if_on_unknown_client_is_404(api, ids):
         ("post", "/api/v1/clients/{train}/what-if", {"json": {"AMT_CREDIT": "lots"}}, "AMT_CREDIT"),
         ("post", "/api/v1/clients/{train}/what-if", {"json": {}}, "changes"),
         ("post", "/api/v1/clients/{train}/what-if", {"json": [1, 2]}, "body"),
+        ("post", "/api/v1/clients/{train}/what-if", {"json": {"AMT_INCOME_TOTAL": True}}, "AMT_INCOME_TOTAL"),
+        ("post", "/api/v1/clients/{train}/what-if", {"json": {"NAME_EDUCATION_TYPE": "PhD in Astrology"}}, "Higher education"),
+        ("post", "/api/v1/clients/{train}/what-if", {"json": {"DAYS_BIRTH": 5000}}, "18 to 100 years"),
+        ("post", "/api/v1/clients/{train}/what-if", {"json": {"EXT_SOURCE_2": 7}}, "EXT_SOURCE_2"),
+        ("post", "/api/v1/clients/{train}/what-if", {"json": {"CNT_CHILDREN": 2**70}}, "CNT_CHILDREN"),
     ],
 )
 def test_invalid_input_is_422_json_naming_the_field(api, ids, method, path, kwargs, needle):
@@ -175,6 +205,28 @@ def test_invalid_input_is_422_json_naming_the_field(api, ids, method, path, kwar
     assert r.headers["content-type"].startswith("application/json")
     assert needle in r.text
     assert "Traceback" not in r.text
+
+
+def test_invalid_input_is_one_line_without_echoing_the_request(api, ids):
+    bad = {"AMT_INCOME_TOTAL": ["x" * 40] * 1000, "AMT_CREDIT": "lots", "DAYS_BIRTH": None}  # ~50 KB
+    r = api.post(f"/api/v1/clients/{ids['train']}/what-if", json=bad)
+    assert r.status_code == 422 and isinstance(r.json()["detail"], str)
+    assert "AMT_INCOME_TOTAL" in r.json()["detail"] and len(r.content) < 500
+
+
+def test_oversized_body_is_413_before_it_is_read(api, ids):
+    big = json.dumps({"AMT_INCOME_TOTAL": 1, "padding": "x" * 200_000})
+    r = api.post(f"/api/v1/clients/{ids['train']}/what-if", content=big, headers={"content-type": "application/json"})
+    assert r.status_code == 413 and "larger than" in r.json()["detail"]
+
+    def chunks():  # no content-length: refused once the limit is passed
+        yield b'{"AMT_INCOME_TOTAL": 1, "padding": "'
+        for _ in range(100):
+            yield b"x" * 4096
+        yield b'"}'
+
+    r = api.post(f"/api/v1/clients/{ids['train']}/what-if", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413
 
 
 def test_openapi_documents_every_route(api):
