@@ -47,11 +47,15 @@ create or replace macro {{ name }}({{ parameter }}) as table
 {% macro as_flag(condition) %}{{ return(adapter.dispatch('as_flag', 'scoring')(condition)) }}{% endmacro %}
 {% macro default__as_flag(condition) %}cast(({{ condition }}) as integer){% endmacro %}
 
-{# Aggregate: average of `expr` over the group's `n` rows with the largest `order_by` (windows such as
-   "last 3 records"; NULL values of expr are ignored, as avg does). DuckDB keeps a top-n heap per group in
-   the same GROUP BY pass: a row_number() window instead sorted the whole table and cost a join back. #}
+{# Aggregate: average of `expr` over the group's `n` latest rows, by the list of expressions `order_by`
+   (most significant first; the last one breaks ties, so the choice does not depend on row order). The
+   rows are chosen whatever `expr` is; NULL values of expr among them are then ignored, as avg does.
+   DuckDB keeps a top-n heap per group in the same GROUP BY pass (a row_number() window sorted the whole
+   table and cost a join back); the value rides in a struct because max_by skips rows whose value is NULL. #}
 {% macro mean_of_latest(expr, order_by, n) %}{{ return(adapter.dispatch('mean_of_latest', 'scoring')(expr, order_by, n)) }}{% endmacro %}
-{% macro duckdb__mean_of_latest(expr, order_by, n) %}list_avg(max_by({{ expr }}, {{ order_by }}, {{ n }})){% endmacro %}
+{% macro duckdb__mean_of_latest(expr, order_by, n) -%}
+list_avg(list_transform(max_by({'v': {{ expr }}}, [{{ order_by | join(', ') }}], {{ n }}), lambda s: s.v))
+{%- endmacro %}
 
 {# Standard deviation of a few expressions in one row (sample, NULL with fewer than two non-NULL) #}
 {% macro row_stddev(exprs) %}

@@ -124,6 +124,9 @@
   {%- endfor -%}
   {%- set ext = ['ext_source_1', 'ext_source_2', 'ext_source_3'] -%}
   {%- set ext_n = '((case when ext_source_1 is null then 0 else 1 end) + (case when ext_source_2 is null then 0 else 1 end) + (case when ext_source_3 is null then 0 else 1 end))' -%}
+  {#- the six enquiry counts are unknown together (13 % of real applications): unknown stays NULL, not 0 -#}
+  {%- set enquiries = [] -%}
+  {%- for w in ['hour', 'day', 'week', 'mon', 'qrt', 'year'] %}{% do enquiries.append('amt_req_credit_bureau_' ~ w) %}{% endfor -%}
   {%- set documents = [] -%}
   {%- for i in range(2, 22) %}{% do documents.append('flag_document_' ~ i) %}{% endfor -%}
   {%- set documents = '(' ~ documents | join(' + ') ~ ')' -%}
@@ -150,14 +153,14 @@
       ('app_ext_source_max', greatest_of(ext), 'External scores: highest'),
       ('app_ext_source_std', row_stddev(ext), 'External scores: spread (standard deviation)'),
       ('app_ext_source_product', 'ext_source_1 * ext_source_2 * ext_source_3', 'External scores multiplied'),
-      ('app_ext_source_weighted', '(2 * ext_source_1 + ext_source_2 + 3 * ext_source_3) / 6', 'External scores, weighted sum (2, 1, 3)'),
+      ('app_ext_source_weighted', '(2 * ext_source_1 + ext_source_2 + 3 * ext_source_3) / 6', 'External scores, weighted average (weights 2, 1, 3; needs all three)'),
       ('app_ext_source_missing_count', '3 - ' ~ ext_n, 'External scores missing (0-3)'),
       ('app_ext_source_2_x_age', 'ext_source_2 * days_birth / -365.25', 'External score 2 x age'),
       ('app_ext_source_3_to_age_ratio', safe_divide('ext_source_3', '-days_birth / 365.25'), 'External score 3 / age'),
       ('app_document_count', documents, 'Documents provided'),
       ('app_contact_flag_count', '(flag_mobil + flag_emp_phone + flag_work_phone + flag_cont_mobile + flag_phone + flag_email)', 'Contact channels given'),
       ('app_address_mismatch_count', '(reg_region_not_live_region + reg_region_not_work_region + live_region_not_work_region + reg_city_not_live_city + reg_city_not_work_city + live_city_not_work_city)', 'Address mismatches (region, city)'),
-      ('app_bureau_enquiries_total', '(coalesce(amt_req_credit_bureau_hour, 0) + coalesce(amt_req_credit_bureau_day, 0) + coalesce(amt_req_credit_bureau_week, 0) + coalesce(amt_req_credit_bureau_mon, 0) + coalesce(amt_req_credit_bureau_qrt, 0) + coalesce(amt_req_credit_bureau_year, 0))', 'Credit bureau enquiries in the last year'),
+      ('app_bureau_enquiries_total', 'case when coalesce(' ~ enquiries | join(', ') ~ ') is not null then (coalesce(' ~ enquiries | join(', 0) + coalesce(') ~ ', 0)) end', 'Credit bureau enquiries in the last year'),
       ('app_social_circle_default_rate_30', safe_divide('def_30_cnt_social_circle', 'obs_30_cnt_social_circle'), 'Social circle: share defaulted (30 days)'),
       ('app_social_circle_default_rate_60', safe_divide('def_60_cnt_social_circle', 'obs_60_cnt_social_circle'), 'Social circle: share defaulted (60 days)'),
   ] -%}

@@ -77,6 +77,8 @@
 
 {% macro previous_application_feature_specs() -%}
   {%- set t = 'previous_application' -%}
+  {#- the latest applications: by decision day, then by id (several decisions on one day are common) -#}
+  {%- set latest = ['days_decision', 'sk_id_prev'] -%}
   {%- set ratio_cols = [
         derived('application_to_credit_ratio', 'amount asked / amount granted'),
         derived('credit_to_goods_ratio', 'credit / goods price'),
@@ -85,13 +87,13 @@
         derived('simple_interest_rate', 'interest implied by annuity x payments / credit'),
         derived('planned_duration_days', 'planned length in days'),
         derived('due_delay_days', 'last due date moved by (days)')] -%}
-  {#- min, max and mean, except: a mean only for codes and flags (hour, seller area, insured flag), no min
+  {#- min, max and mean, except: a mean only for the hour and the insured flag, no min
       for down payments (mostly 0) and first drawing (mostly the 365243 placeholder); the interest rates
-      are left out (99.5 % empty in real previous applications). -#}
+      and the seller area (an id code, averaging it means nothing) are left out (99.5 % empty in real previous applications). -#}
   {%- set mmm, mean_only, no_min = ['min', 'max', 'mean'], ['mean'], ['max', 'mean'] -%}
   {%- set all_cols = [('AMT_ANNUITY', mmm), ('AMT_APPLICATION', mmm), ('AMT_CREDIT', mmm), ('AMT_DOWN_PAYMENT', no_min),
         ('AMT_GOODS_PRICE', mmm), ('HOUR_APPR_PROCESS_START', mean_only), ('RATE_DOWN_PAYMENT', no_min),
-        ('DAYS_DECISION', mmm), ('SELLERPLACE_AREA', mean_only), ('CNT_PAYMENT', mmm), ('DAYS_FIRST_DRAWING', no_min),
+        ('DAYS_DECISION', mmm), ('CNT_PAYMENT', mmm), ('DAYS_FIRST_DRAWING', no_min),
         ('DAYS_FIRST_DUE', mmm), ('DAYS_LAST_DUE_1ST_VERSION', mmm), ('DAYS_LAST_DUE', mmm), ('DAYS_TERMINATION', mmm),
         ('NFLAG_INSURED_ON_APPROVAL', mean_only)] -%}
   {%- for c in ratio_cols -%}
@@ -106,7 +108,7 @@
       count_feature('prev_refused_count', t, 'Previous applications: number refused', "name_contract_status = 'Refused'"),
       count_feature('prev_last_year_count', t, 'Previous applications in the last year: number', 'days_decision >= -365'),
       count_feature('prev_last_year_refused_count', t, 'Previous applications in the last year: number refused', "days_decision >= -365 and name_contract_status = 'Refused'"),
-      feature('prev_last3_refused_share', mean_of_latest("case when name_contract_status = 'Refused' then 1.0 else 0.0 end", 'days_decision', 3),
+      feature('prev_last3_refused_share', mean_of_latest("case when name_contract_status = 'Refused' then 1.0 else 0.0 end", latest, 3),
               t, 'NAME_CONTRACT_STATUS', 'share over the 3 most recent applications', 'Last 3 previous applications: share refused'),
   ] -%}
   {%- do specs.extend(numeric_family_by_column('prev', t, all_cols, 'Previous applications')) -%}
@@ -115,7 +117,7 @@
   {%- do specs.extend(numeric_family('prev', t, approved_cols, ['min', 'max', 'mean'], 'Approved previous applications', 'approved', "name_contract_status = 'Approved'")) -%}
   {%- do specs.extend(numeric_family('prev', t, refused_cols, ['min', 'max', 'mean'], 'Refused previous applications', 'refused', "name_contract_status = 'Refused'")) -%}
   {%- do specs.extend(numeric_family('prev', t, ['AMT_CREDIT', 'AMT_APPLICATION', ratio_cols[0]], ['mean', 'max'], 'Previous applications in the last year', 'last_year', 'days_decision >= -365')) -%}
-  {%- do specs.extend(latest_family('prev', t, ['AMT_CREDIT', 'AMT_ANNUITY', 'CNT_PAYMENT', 'DAYS_DECISION'], 'days_decision', 3, 'last3', 'Last 3 previous applications')) -%}
+  {%- do specs.extend(latest_family('prev', t, ['AMT_CREDIT', 'AMT_ANNUITY', 'CNT_PAYMENT', 'DAYS_DECISION'], latest, 3, 'last3', 'Last 3 previous applications')) -%}
   {#- Shares of the categories that carry the most signal; goods category, seller industry, product
       combination and payment type (57 more columns) cost prev a third of its build time for little. -#}
   {%- set levels = {

@@ -4,26 +4,56 @@
     name           column name in client_features (snake_case, source prefix)
     sql            expression over the model's input rows (an aggregate for side tables)
     source_table   raw table the value comes from
-    source_column  Kaggle column it is computed from (NULL for derived features)
+    source_column  Kaggle column it is computed from (NULL for ratios and combinations of columns)
     aggregation    how it is computed, in words
     label          plain-language label for relationship managers
+    derived        true when the aggregated value is computed per row first (a lateness, a ratio): the
+                   source column's Kaggle description would not describe it
 #}
 
 {% macro slug(text) -%}
   {{ return(modules.re.sub('[^a-z0-9]+', '_', (text | string | lower)).strip('_')) }}
 {%- endmacro %}
 
-{% macro feature(name, sql, source_table, source_column, aggregation, label) -%}
+{% macro feature(name, sql, source_table, source_column, aggregation, label, derived=false) -%}
   {{ return({'name': name, 'sql': sql, 'source_table': source_table, 'source_column': source_column,
-             'aggregation': aggregation, 'label': label}) }}
+             'aggregation': aggregation, 'label': label, 'derived': derived}) }}
 {%- endmacro %}
 
-{# Readable words for Kaggle column names: AMT_CREDIT_SUM_DEBT -> "amount credit sum debt" etc. #}
+{# Readable words for a Kaggle column: a phrase for the columns the families aggregate and the social
+   circle counts, else word by word (AMT_REQ_CREDIT_BUREAU_MON -> "amount enquiries credit bureau month"). #}
 {% macro column_words(column) -%}
+  {%- set phrases = {
+      'DAYS_CREDIT': 'credit opened (days before the application)', 'CREDIT_DAY_OVERDUE': 'days overdue',
+      'DAYS_CREDIT_ENDDATE': 'planned end (days from the application)', 'DAYS_ENDDATE_FACT': 'actual end (days before the application)',
+      'AMT_CREDIT_MAX_OVERDUE': 'largest amount overdue', 'CNT_CREDIT_PROLONG': 'prolongations',
+      'AMT_CREDIT_SUM': 'credit amount', 'AMT_CREDIT_SUM_DEBT': 'current debt', 'AMT_CREDIT_SUM_LIMIT': 'card limit',
+      'AMT_CREDIT_SUM_OVERDUE': 'amount overdue', 'DAYS_CREDIT_UPDATE': 'last update (days before the application)',
+      'AMT_ANNUITY': 'annuity', 'AMT_APPLICATION': 'amount asked', 'AMT_CREDIT': 'credit amount',
+      'AMT_DOWN_PAYMENT': 'down payment', 'AMT_GOODS_PRICE': 'goods price', 'RATE_DOWN_PAYMENT': 'down payment rate',
+      'HOUR_APPR_PROCESS_START': 'hour of the application', 'DAYS_DECISION': 'decision (days before the application)',
+      'CNT_PAYMENT': 'number of payments', 'DAYS_FIRST_DRAWING': 'first drawing (days from the application)',
+      'DAYS_FIRST_DUE': 'first due date (days from the application)', 'DAYS_LAST_DUE_1ST_VERSION': 'planned last due date (days from the application)',
+      'DAYS_LAST_DUE': 'last due date (days from the application)', 'DAYS_TERMINATION': 'planned end (days from the application)',
+      'NFLAG_INSURED_ON_APPROVAL': 'insurance asked', 'MONTHS_BALANCE': 'month (before the application)',
+      'CNT_INSTALMENT': 'term in instalments', 'CNT_INSTALMENT_FUTURE': 'instalments left to pay',
+      'SK_DPD': 'days past due', 'SK_DPD_DEF': 'days past due (beyond the tolerance)',
+      'NUM_INSTALMENT_VERSION': 'instalment calendar version', 'DAYS_INSTALMENT': 'due date (days before the application)',
+      'AMT_INSTALMENT': 'amount due', 'AMT_BALANCE': 'balance', 'AMT_CREDIT_LIMIT_ACTUAL': 'credit limit',
+      'AMT_DRAWINGS_ATM_CURRENT': 'cash withdrawals', 'AMT_DRAWINGS_CURRENT': 'drawings', 'AMT_DRAWINGS_POS_CURRENT': 'shop purchases',
+      'AMT_INST_MIN_REGULARITY': 'minimum instalment', 'AMT_PAYMENT_CURRENT': 'payment',
+      'CNT_DRAWINGS_ATM_CURRENT': 'number of cash withdrawals', 'CNT_DRAWINGS_CURRENT': 'number of drawings',
+      'CNT_DRAWINGS_POS_CURRENT': 'number of shop purchases', 'CNT_INSTALMENT_MATURE_CUM': 'instalments paid so far',
+      'OBS_30_CNT_SOCIAL_CIRCLE': 'people around the client observed 30 days past due',
+      'DEF_30_CNT_SOCIAL_CIRCLE': 'people around the client who defaulted (30 days past due)',
+      'OBS_60_CNT_SOCIAL_CIRCLE': 'people around the client observed 60 days past due',
+      'DEF_60_CNT_SOCIAL_CIRCLE': 'people around the client who defaulted (60 days past due)',
+  } -%}
+  {%- if column in phrases %}{{ return(phrases[column]) }}{% endif -%}
   {%- set words = {
-      'AMT': 'amount', 'CNT': 'number of', 'DAYS': 'days', 'DPD': 'days past due', 'SK': '', 'DEF': 'with tolerance',
+      'AMT': 'amount', 'CNT': 'number of', 'DAYS': 'days', 'DPD': 'days past due', 'SK': '', 'DEF': 'beyond the tolerance',
       'CURR': 'current', 'PREV': 'previous', 'INST': 'instalment', 'APPR': 'application', 'REQ': 'enquiries',
-      'FAM': 'family', 'OBS': 'observed', 'CNT_SOCIAL': 'social', 'MEDI': 'median', 'AVG': 'average', 'MODE': 'mode',
+      'FAM': 'family', 'OBS': 'observed', 'MEDI': 'median', 'AVG': 'average', 'MODE': 'mode',
       'ENDDATE': 'end date', 'FACT': 'actual', 'NUM': 'number', 'RECIVABLE': 'receivable', 'ATM': 'cash machine',
       'POS': 'shop', 'MIN': 'minimum', 'MAX': 'maximum', 'ID': 'id', 'EXT': 'external', 'FLAG': 'flag', 'NFLAG': 'flag',
       'MON': 'month', 'QRT': 'quarter', 'WEEK': 'week', 'YEAR': 'year', 'HOUR': 'hour', 'DAY': 'day',
@@ -72,15 +102,18 @@
     {%- set expr = col_sql if when is none else 'case when ' ~ when ~ ' then ' ~ col_sql ~ ' end' -%}
     {%- for agg in aggs -%}
       {%- set name = prefix ~ ('_' ~ scope if scope else '') ~ '_' ~ col_name ~ '_' ~ agg -%}
-      {%- do specs.append(feature(name, templates[agg] | replace('__EXPR__', expr), source_table, source_column,
+      {%- set sql = templates[agg] | replace('__EXPR__', expr) -%}
+      {#- a total over a split with no rows (a client whose credits are all closed) is 0, not unknown -#}
+      {%- set sql = 'coalesce(' ~ sql ~ ', 0)' if when is not none and agg == 'sum' else sql -%}
+      {%- do specs.append(feature(name, sql, source_table, source_column,
             words[agg] ~ (' over ' ~ scope_label if scope_label else ''),
-            scope_label ~ ': ' ~ col_label ~ ' (' ~ words[agg] ~ ')')) -%}
+            scope_label ~ ': ' ~ col_label ~ ' (' ~ words[agg] ~ ')', derived=c is mapping)) -%}
     {%- endfor -%}
   {%- endfor -%}
   {{ return(specs) }}
 {%- endmacro %}
 
-{# Averages over the `n` most recent rows of the group (by `order_by`): <prefix>_<scope>_<column>_mean #}
+{# Averages over the `n` most recent rows of the group (by the expressions `order_by`): <prefix>_<scope>_<column>_mean #}
 {% macro latest_family(prefix, source_table, columns, order_by, n, scope, scope_label) -%}
   {%- set specs = [] -%}
   {%- for c in columns -%}

@@ -15,7 +15,7 @@ per_status as (
         status,
         count(*) as months,
         min(months_balance) as months_balance_min,
-        {{ count_where('months_balance >= -12') }} as recent_months
+        {{ count_where('months_balance >= -11') }} as recent_months
     from balance
     group by sk_id_bureau, status
 ),
@@ -27,7 +27,8 @@ aggregated as (
         min(months_balance_min) as months_balance_min,
         cast(coalesce(sum(case when status in {{ late }} then months end), 0) as bigint) as dpd_months,
         cast(coalesce(sum(case when status in {{ late }} then recent_months end), 0) as bigint) as recent_dpd_months,
-        max(case when status in ('0', '1', '2', '3', '4', '5') then cast(status as integer) else 0 end) as worst_status
+        -- NULL when no month says anything about lateness (only C closed / X unknown)
+        max(case when status in ('0', '1', '2', '3', '4', '5') then cast(status as integer) end) as worst_status
         {%- for s in ['0', '1', '2', '3', '4', '5', 'C', 'X'] %},
         {{ safe_divide("coalesce(sum(case when status = '" ~ s ~ "' then months end), 0)", 'sum(months)') }} as status_{{ s | lower }}_share
         {%- endfor %}

@@ -12,7 +12,8 @@ enriched as (
         {{ safe_divide('amt_credit', 'amt_goods_price') }} as credit_to_goods_ratio,
         {{ safe_divide('amt_annuity', 'amt_credit') }} as annuity_to_credit_ratio,
         {{ safe_divide('amt_down_payment', 'amt_credit') }} as down_payment_to_credit_ratio,
-        {{ safe_divide('amt_annuity * cnt_payment', 'amt_credit') }} - 1 as simple_interest_rate,
+        {#- revolving loans have CNT_PAYMENT 0: no repayment plan, no rate #}
+        {{ safe_divide('amt_annuity * nullif(cnt_payment, 0)', 'amt_credit') }} - 1 as simple_interest_rate,
         days_last_due_1st_version - days_first_due as planned_duration_days,
         days_last_due - days_last_due_1st_version as due_delay_days
     from previous

@@ -4,9 +4,10 @@ with specs as (
     select * from (values
     {%- for f in all_feature_specs() %}
         ({{ loop.index }}, '{{ f.name }}', '{{ f.label | replace("'", "''") }}', '{{ f.source_table }}',
-         {{ "'" ~ f.source_column ~ "'" if f.source_column else 'cast(null as varchar)' }}, '{{ f.aggregation | replace("'", "''") }}'){{ ',' if not loop.last }}
+         {{ "'" ~ f.source_column ~ "'" if f.source_column else 'cast(null as varchar)' }}, '{{ f.aggregation | replace("'", "''") }}',
+         {{ 'true' if f.derived else 'false' }}){{ ',' if not loop.last }}
     {%- endfor %}
-    ) as t(position, feature, label, source_table, source_column, aggregation)
+    ) as t(position, feature, label, source_table, source_column, aggregation, derived)
 ),
 
 column_descriptions as (
@@ -22,6 +23,7 @@ final as (
         specs.source_column,
         specs.aggregation,
         case
+            when specs.derived then specs.label || coalesce(' (computed from ' || specs.source_column || ')', '') || '.'
             when column_descriptions.description is null then specs.label || '.'
             else rtrim(column_descriptions.description, '. ') || '. Feature: ' || specs.aggregation || '.'
         end as description
