@@ -149,6 +149,8 @@ def build(settings: Settings, extra_args: list[str] | None = None) -> BuildRepor
     if failed:
         first = failed[0]
         raise ScoringError(f"dbt {first.kind} {first.name}: {first.status}: {_first_line(first.message)} (nothing published)")
+    if isinstance(res.exception, KeyboardInterrupt):
+        raise KeyboardInterrupt  # Ctrl-C: the CLI says "interrupted; nothing published" and exits 130
     if res.exception is not None:
         raise ScoringError(f"dbt build: {_first_line(res.exception)} (nothing published)")
     if not res.success:

@@ -129,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     except ScoringError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # e.g. --warehouse or --out naming a file, a directory that cannot be created
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("error: interrupted; nothing published", file=sys.stderr)
         return 130

@@ -39,6 +39,8 @@ BITMAP_BITS = 1 << 30  # 128 MB per thread: keys spanning up to this many values
 _LINE = re.compile(r"CSV Error on Line: (\d+)")
 _CONVERT = re.compile(r'Error when converting column "([^"]+)"\. Could not convert string "(.*)" to \'(\w+)\'')
 _FIELDS = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
+# Raised by the load's own check (_integer_select): DuckDB would round "0.4" to 0 in a BIGINT column.
+_NOT_WHOLE = re.compile(r"column (\S+): (.+) is not a whole number")
 
 
 @dataclass(frozen=True)
@@ -167,8 +169,9 @@ def parquet_header(source: SourceFile, con: duckdb.DuckDBPyConnection) -> tuple[
     if magic != b"PAR1":
         raise ScoringError(f"{source.name}: not a Parquet file")
     try:
-        names = [row[0] for row in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(source.path)]).fetchall()]
-        rows = con.execute("SELECT num_rows FROM parquet_file_metadata(?)", [str(source.path)]).fetchone()[0]
+        path = _literal(source.path)
+        names = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM read_parquet({path})").fetchall()]
+        rows = con.execute(f"SELECT num_rows FROM parquet_file_metadata({path})").fetchone()[0]
     except duckdb.Error as exc:
         raise ScoringError(f"{source.name}: not a readable Parquet file: {_first_line(exc)}") from None
     return names, rows > 0
@@ -229,6 +232,8 @@ def csv_error(source: SourceFile, exc: duckdb.Error) -> ScoringError:
     if conv := _CONVERT.search(msg):
         column, value = conv.group(1), conv.group(2)
         return ScoringError(f"{where}, column {column}: {value!r} is not {_not_a(types.get(column, conv.group(3)))}")
+    if not_whole := _NOT_WHOLE.search(msg):
+        return ScoringError(f"{where}, column {not_whole.group(1)}: {not_whole.group(2)} is not an integer (no decimals expected)")
     if fields := _FIELDS.search(msg):
         expected, found = fields.groups()
         why = "truncated file or broken line" if int(found) < int(expected) else "extra field or unquoted comma"
@@ -239,7 +244,7 @@ def csv_error(source: SourceFile, exc: duckdb.Error) -> ScoringError:
 def _csv_reason(msg: str) -> str | None:
     """DuckDB puts the reason just before its "Possible fixes" list (after the offending line)."""
     lines = [line.strip() for line in msg.splitlines()]
-    cut = next((i for i, line in enumerate(lines) if line.startswith(("Possible fixes", "Possible solutions"))), None)
+    cut = next((i for i, line in enumerate(lines) if line.lower().startswith(("possible fix", "possible solution"))), None)
     body = [line for line in lines[:cut] if line] if cut is not None else []
     return body[-1] if len(body) > 1 else None
 
@@ -248,11 +253,11 @@ def parquet_error(source: SourceFile, con: duckdb.DuckDBPyConnection, exc: duckd
     """Find the first value that does not convert (error path only: one query per column)."""
     for col in source.spec.columns:
         q = (
-            f'SELECT file_row_number + 1, CAST("{col.name}" AS VARCHAR) FROM read_parquet(?, file_row_number=true) '
+            f'SELECT file_row_number + 1, CAST("{col.name}" AS VARCHAR) FROM read_parquet({_literal(source.path)}, file_row_number=true) '
             f'WHERE "{col.name}" IS NOT NULL AND TRY_CAST("{col.name}" AS {col.sql_type}) IS NULL LIMIT 1'
         )
         try:
-            hit = con.execute(q, [str(source.path)]).fetchone()
+            hit = con.execute(q).fetchone()
         except duckdb.Error:
             continue
         if hit:
@@ -260,19 +265,33 @@ def parquet_error(source: SourceFile, con: duckdb.DuckDBPyConnection, exc: duckd
     return ScoringError(f"{source.name}: {_first_line(exc)}")
 
 
+def _literal(path: Path) -> str:
+    """A file path as a SQL string literal. Not a bound parameter: binding a Python value makes DuckDB
+    import pandas and pyarrow (~0.25 s) inside the query, where a Ctrl-C was lost."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
 def _csv_relation(source: SourceFile, file_columns: list[str]) -> str:
-    types = {c.name: c.sql_type for c in source.spec.columns}
+    # Integer columns are read as DOUBLE and checked by _integer_select: read as BIGINT, "0.4" became 0.
+    types = {c.name: "DOUBLE" if c.sql_type == "BIGINT" else c.sql_type for c in source.spec.columns}
     columns = ", ".join(f"'{name}': '{types[name]}'" for name in file_columns)
     compression = "gzip" if source.fmt == "csv.gz" else "none"
     # Explicit dialect and types: no sniffing, so a bad value is an error, never a silent VARCHAR.
     return (
-        f"read_csv(?, header=true, auto_detect=false, columns={{{columns}}}, delim=',', quote='\"', "
+        f"read_csv({_literal(source.path)}, header=true, auto_detect=false, columns={{{columns}}}, delim=',', quote='\"', "
         f"escape='\"', nullstr='', strict_mode=true, null_padding=false, compression='{compression}')"
     )
+
+
+def _integer_select(name: str) -> str:
+    """An integer column read as DOUBLE: whole numbers (2 or 2.0) become BIGINT, anything else stops the load."""
+    q = _quote(name)
+    return (f"CASE WHEN {q} IS NULL OR {q} = trunc({q}) THEN CAST({q} AS BIGINT) "
+            f"ELSE error('column {name}: ' || CAST({q} AS VARCHAR) || ' is not a whole number') END AS {q}")
 
 
 def load_file(con: duckdb.DuckDBPyConnection, source: SourceFile, file_columns: list[str]) -> int:
@@ -280,14 +299,14 @@ def load_file(con: duckdb.DuckDBPyConnection, source: SourceFile, file_columns: 
     spec = source.spec
     if source.fmt == "parquet":
         select = ", ".join(f"CAST({_quote(c.name)} AS {c.sql_type}) AS {_quote(c.name)}" for c in spec.columns)
-        relation = "read_parquet(?)"
+        relation = f"read_parquet({_literal(source.path)})"
     else:
-        select = ", ".join(_quote(c.name) for c in spec.columns)
+        select = ", ".join(_integer_select(c.name) if c.sql_type == "BIGINT" else _quote(c.name) for c in spec.columns)
         relation = _csv_relation(source, file_columns)
     sql = f"CREATE TABLE {spec.table} AS SELECT {select} FROM {relation}"
     try:
         with _watching(con, source):
-            con.execute(sql, [str(source.path)])
+            con.execute(sql)
     except duckdb.InterruptException:
         raise
     except duckdb.Error as exc:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -198,6 +199,22 @@ def test_key_tests_fail_the_build_on_bad_keys(generated_wh, tmp_path):
     failed = {n["name"] for n in report["nodes"] if n["status"] == "fail"}
     assert "primary_key_stg_applications_SK_ID_CURR" in failed
     assert any(name.startswith("not_null_columns_stg_installments_payments") for name in failed), failed
+
+
+def test_interrupted_build_says_so_and_publishes_nothing(generated_wh):
+    """Ctrl-C while dbt runs the models: exit 130 and "interrupted", like ingest and train."""
+    before = _fingerprint(generated_wh.features_db)
+    cmd = [sys.executable, "-m", "scoring", "--warehouse", str(generated_wh.warehouse), "build"]
+    proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, stderr=subprocess.PIPE, text=True)
+    lines, sent = [], False
+    for line in proc.stderr:
+        lines.append(line.rstrip("\n"))
+        if line.startswith("build: model ") and not sent:  # dbt is running the models
+            proc.send_signal(signal.SIGINT)
+            sent = True
+    assert proc.wait(timeout=300) == 130, lines[-5:]
+    assert lines[-1] == "error: interrupted; nothing published"
+    assert _fingerprint(generated_wh.features_db) == before
 
 
 def test_build_without_raw_tables_is_a_clear_error(tmp_path):

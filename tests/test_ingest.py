@@ -337,6 +337,36 @@ def test_wrong_type_in_an_integer_column_of_a_crlf_file(warehouse, tmp_path):
     assert msg == "bureau.csv line 1201, column DAYS_CREDIT: '12 days' is not an integer"
 
 
+@pytest.mark.parametrize("table,column,value", [("application_train", "TARGET", "0.4"), ("bureau", "DAYS_CREDIT", "-160.5")])
+def test_decimals_in_an_integer_column_are_refused_not_rounded(warehouse, data, table, column, value):
+    """DuckDB reads "0.4" into a BIGINT as 0: a label flipped without a word. The load refuses it."""
+    idx = column_index(data / f"{table}.csv", column)
+    edit_lines(data / f"{table}.csv", lambda i, f: f[:idx] + [value] + f[idx + 1 :] if i == 20 else f)
+    msg = assert_rejected(warehouse, data)
+    assert msg == f"{table}.csv, column {column}: {value} is not an integer (no decimals expected)"
+
+
+def test_whole_numbers_written_with_a_decimal_point_are_integers(warehouse, data):
+    idx = column_index(data / "bureau.csv", "DAYS_CREDIT")
+    edit_lines(data / "bureau.csv", lambda i, f: f[:idx] + [f[idx] + ".0"] + f[idx + 1 :] if i >= 1 else f)
+    ingest(data, warehouse)
+    con = duckdb.connect(str(warehouse.raw_db), read_only=True)
+    try:
+        assert con.execute("select typeof(DAYS_CREDIT), count(*) from bureau group by 1").fetchall()[0][0] == "BIGINT"
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("args", [["--warehouse", "{file}", "ingest", "{data}"], ["generate", "--out", "{file}", "--scale", "0.001"]])
+def test_file_system_errors_are_one_line(tmp_path, data, args):
+    a_file = tmp_path / "a_file"
+    a_file.write_text("not a directory")
+    cmd = [sys.executable, "-m", "scoring", *(a.format(file=a_file, data=data) for a in args)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1].startswith(f"error: {a_file}: ") and "Traceback" not in done.stderr, done.stderr
+
+
 def test_duplicate_key(warehouse, data):
     lines = (data / "bureau.csv").read_text().splitlines(keepends=True)
     key = lines[5].split(",")[1]
