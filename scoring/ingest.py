@@ -252,9 +252,13 @@ def _csv_reason(msg: str) -> str | None:
 def parquet_error(source: SourceFile, con: duckdb.DuckDBPyConnection, exc: duckdb.Error) -> ScoringError:
     """Find the first value that does not convert (error path only: one query per column)."""
     for col in source.spec.columns:
+        name = _quote(col.name)
+        bad = f"TRY_CAST({name} AS {col.sql_type}) IS NULL"
+        if col.sql_type == "BIGINT":  # also a fraction, which a cast would round
+            bad += f" OR TRY_CAST({name} AS DOUBLE) <> trunc(TRY_CAST({name} AS DOUBLE))"
         q = (
-            f'SELECT file_row_number + 1, CAST("{col.name}" AS VARCHAR) FROM read_parquet({_literal(source.path)}, file_row_number=true) '
-            f'WHERE "{col.name}" IS NOT NULL AND TRY_CAST("{col.name}" AS {col.sql_type}) IS NULL LIMIT 1'
+            f"SELECT file_row_number + 1, CAST({name} AS VARCHAR) FROM read_parquet({_literal(source.path)}, file_row_number=true) "
+            f"WHERE {name} IS NOT NULL AND ({bad}) LIMIT 1"
         )
         try:
             hit = con.execute(q).fetchone()
@@ -287,10 +291,12 @@ def _csv_relation(source: SourceFile, file_columns: list[str]) -> str:
     )
 
 
-def _integer_select(name: str) -> str:
-    """An integer column read as DOUBLE: whole numbers (2 or 2.0) become BIGINT, anything else stops the load."""
+def _integer_select(name: str, as_double: bool = False) -> str:
+    """An integer column read as DOUBLE: whole numbers (2 or 2.0) become BIGINT, anything else stops the
+    load (a cast alone rounds 0.4 to 0). `as_double` for a Parquet column of whatever numeric type."""
     q = _quote(name)
-    return (f"CASE WHEN {q} IS NULL OR {q} = trunc({q}) THEN CAST({q} AS BIGINT) "
+    v = f"CAST({q} AS DOUBLE)" if as_double else q
+    return (f"CASE WHEN {q} IS NULL OR {v} = trunc({v}) THEN CAST({q} AS BIGINT) "
             f"ELSE error('column {name}: ' || CAST({q} AS VARCHAR) || ' is not a whole number') END AS {q}")
 
 
@@ -298,7 +304,8 @@ def load_file(con: duckdb.DuckDBPyConnection, source: SourceFile, file_columns: 
     """Create the table from the file, columns in the schema's order and types; return its row count."""
     spec = source.spec
     if source.fmt == "parquet":
-        select = ", ".join(f"CAST({_quote(c.name)} AS {c.sql_type}) AS {_quote(c.name)}" for c in spec.columns)
+        select = ", ".join(_integer_select(c.name, as_double=True) if c.sql_type == "BIGINT"
+                           else f"CAST({_quote(c.name)} AS {c.sql_type}) AS {_quote(c.name)}" for c in spec.columns)
         relation = f"read_parquet({_literal(source.path)})"
     else:
         select = ", ".join(_integer_select(c.name) if c.sql_type == "BIGINT" else _quote(c.name) for c in spec.columns)

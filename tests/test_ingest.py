@@ -461,15 +461,16 @@ def test_truncated_gzip(warehouse, data):
     assert_rejected(warehouse, data, "bureau.csv.gz: damaged or truncated gzip file")
 
 
-def test_parquet_value_of_the_wrong_type(warehouse, data):
+@pytest.mark.parametrize("bad", ["abc", -160.5])
+def test_parquet_value_of_the_wrong_type(warehouse, data, bad):
     import pandas as pd
 
-    frame = pd.read_csv(data / "bureau.csv", dtype={"DAYS_CREDIT": str})
-    frame.loc[16, "DAYS_CREDIT"] = "abc"
+    frame = pd.read_csv(data / "bureau.csv", dtype={"DAYS_CREDIT": str if isinstance(bad, str) else float})
+    frame.loc[16, "DAYS_CREDIT"] = bad
     frame.to_parquet(data / "bureau.parquet", index=False)
     (data / "bureau.csv").unlink()
     msg = assert_rejected(warehouse, data)
-    assert msg == "bureau.parquet row 17, column DAYS_CREDIT: 'abc' is not an integer"
+    assert msg == f"bureau.parquet row 17, column DAYS_CREDIT: '{bad}' is not an integer"
 
 
 def test_cli_reports_one_error_line(tmp_path, published, data):
