@@ -275,7 +275,7 @@ class ScoringService:
             info = self._info(c["feature"], c["label"])
             c["value_text"] = presentation.value(info, c["value"])
             c["text"] = presentation.describe(info, c["value"])
-        exp["summary"] = presentation.summary(exp["contributions"], catalog, p, model.threshold)
+        exp["summary"] = presentation.summary(exp["contributions"][:SUMMARY_CONTRIBUTIONS], catalog, p, model.threshold)
         unlisted = exp["contributions"][top:]
         exp["contributions"] = exp["contributions"][:top]
         exp["rest"] = {"count": exp["rest"]["count"] + len(unlisted),
