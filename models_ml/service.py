@@ -9,8 +9,11 @@ raises `InvalidField` (422).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import Any, TypeVar
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -39,6 +42,7 @@ class InvalidField(ValueError):
 
 KINDS = {True: "historical client", False: "new application"}
 PROFILE_FILTERS_EXCLUDED = {"sk_id_curr"}
+T = TypeVar("T")
 # Profile fields the comparison population can be filtered on (the dashboard's group filters).
 GROUP_FILTERS = ("gender", "age_band", "income_type", "contract_type")
 
@@ -93,11 +97,8 @@ class ScoringService:
         self.reader = WarehouseReader(settings)
         self.models = ModelCache(settings)
         self._calibrators: dict[str, Calibrator] = {}
-        self._columns_cache: tuple[object, dict[str, dict[str, str]]] | None = None
-        self._tables_run: tuple[object, str | None] = (None, None)
         self._row_idx: tuple[str, np.ndarray] | None = None
-        self._catalog_cache: tuple[object, dict[str, presentation.FeatureInfo], dict[str, str]] | None = None
-        self._filters_cache: tuple[object, dict[str, list[str]]] | None = None
+        self._published: dict[str, tuple[object, Any]] = {}  # see _per_publication
 
     # -- plumbing ---------------------------------------------------------------------------
     def _cur(self):
@@ -111,51 +112,56 @@ class ScoringService:
             self._calibrators = {model.run_id: cal}
         return model, cal
 
-    def _columns(self) -> dict[str, dict[str, str]]:
-        """Column name -> type of client_features and client_profile, cached per publication."""
+    def _per_publication(self, key: str, compute: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """compute(cursor), once per publication of the warehouse files (the reader's stamp changes when
+        a build or a training run publishes): what is read from the marts' structure stays cached."""
         cur = self._cur()
         stamp = self.reader.stamp
-        if self._columns_cache is None or self._columns_cache[0] != stamp:
-            out: dict[str, dict[str, str]] = {}
-            for table in ("client_features", "client_profile"):
-                rows = cur.execute(
-                    "select column_name, data_type from information_schema.columns "
-                    "where table_catalog = current_database() and table_schema = 'main' and table_name = ? order by ordinal_position",
-                    [table],
-                ).fetchall()
-                out[table] = {c: t for c, t in rows}
-            self._columns_cache = (stamp, out)
-        return self._columns_cache[1]
+        hit = self._published.get(key)
+        if hit is None or hit[0] != stamp:
+            hit = self._published[key] = (stamp, compute(cur))
+        return hit[1]
 
-    def catalog(self) -> dict[str, presentation.FeatureInfo]:
-        """feature_catalog rows by feature, cached per publication (labels and value kinds come from here)."""
-        cur = self._cur()
-        stamp = self.reader.stamp
-        if self._catalog_cache is None or self._catalog_cache[0] != stamp:
+    def _columns(self) -> dict[str, dict[str, str]]:
+        """Column name -> type of client_features and client_profile."""
+
+        def read(cur) -> dict[str, dict[str, str]]:
+            sql = ("select column_name, data_type from information_schema.columns "
+                   "where table_catalog = current_database() and table_schema = 'main' and table_name = ? order by ordinal_position")
+            return {table: dict(cur.execute(sql, [table]).fetchall()) for table in ("client_features", "client_profile")}
+
+        return self._per_publication("columns", read)
+
+    def _catalog_and_labels(self) -> tuple[dict[str, presentation.FeatureInfo], dict[str, str]]:
+        def read(cur):
             rows = cur.execute("select feature, label, source_table, source_column, aggregation from feature_catalog").fetchall()
             infos = {r[0]: presentation.FeatureInfo(*r) for r in rows}
-            self._catalog_cache = (stamp, infos, {f: presentation.label(info) for f, info in infos.items()})
-        return self._catalog_cache[1]
+            return infos, {f: presentation.label(info) for f, info in infos.items()}
+
+        return self._per_publication("catalog", read)
+
+    def catalog(self) -> dict[str, presentation.FeatureInfo]:
+        """feature_catalog rows by feature (labels and value kinds come from here)."""
+        return self._catalog_and_labels()[0]
 
     def _info(self, feature: str, label: str | None = None) -> presentation.FeatureInfo:
         return self.catalog().get(feature) or presentation.FeatureInfo(feature, label)
 
     def feature_labels(self) -> dict[str, str]:
         """Readable label of every feature of the published mart."""
-        self.catalog()
-        return self._catalog_cache[2]
+        return self._catalog_and_labels()[1]
 
     def _model_tables_run(self) -> str | None:
-        """Run id of the published model.duckdb (cached per publication)."""
-        cur = self._cur()
-        stamp = self.reader.stamp
-        if self._tables_run[0] != stamp or stamp is None:
+        """Run id of the published model.duckdb."""
+
+        def read(cur) -> str | None:
             try:
                 run = cur.execute("select run_id from model.client_scores limit 1").fetchone()
-            except Exception:
-                run = None
-            self._tables_run = (stamp, run[0] if run else None)
-        return self._tables_run[1]
+            except Exception:  # no model tables published yet
+                return None
+            return run[0] if run else None
+
+        return self._per_publication("model_tables_run", read)
 
     def _model_row(self, client_id: int, model: LoadedModel) -> tuple[bool, np.ndarray]:
         """The client's feature vector for the model. Fast path: one DOUBLE[] array of the features
@@ -386,14 +392,13 @@ class ScoringService:
 
     def population_filters(self) -> dict[str, list[str]]:
         """Levels of each group filter in the published profile mart (re-read after a rebuild)."""
-        cur = self._cur()
-        stamp = self.reader.stamp
-        if self._filters_cache is None or self._filters_cache[0] != stamp:
-            present = self._columns()["client_profile"]
-            levels = {f: [v for (v,) in cur.execute(f'select distinct "{f}" from client_profile where "{f}" is not null order by 1').fetchall()]
-                      for f in GROUP_FILTERS if f in present}
-            self._filters_cache = (stamp, levels)
-        return self._filters_cache[1]
+        present = self._columns()["client_profile"]
+
+        def read(cur) -> dict[str, list[str]]:
+            sql = 'select distinct "{f}" from client_profile where "{f}" is not null order by 1'
+            return {f: [v for (v,) in cur.execute(sql.format(f=f)).fetchall()] for f in GROUP_FILTERS if f in present}
+
+        return self._per_publication("population_filters", read)
 
     def what_if(self, client_id, changes: dict) -> dict:
         """Score and explain the client as is and with the edited application fields."""

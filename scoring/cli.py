@@ -123,7 +123,11 @@ FAST_EXIT_COMMANDS = frozenset({"build"})
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    return run_command(build_parser().parse_args(argv))
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """The command's exit status; every failure the user can fix is one `error:` line on stderr."""
     try:
         return dispatch(args)
     except ScoringError as exc:
@@ -144,9 +148,9 @@ def program() -> None:
     build's wall time and does nothing useful once dbt has finished and the warehouse is published.
     The exit handlers run and the standard streams are flushed first; no other thread is left by then.
     main() itself returns normally, for callers in the same process (tests)."""
-    argv = sys.argv[1:]
-    code = main(argv)
-    if build_parser().parse_args(argv).command in FAST_EXIT_COMMANDS:
+    args = build_parser().parse_args()
+    code = run_command(args)
+    if args.command in FAST_EXIT_COMMANDS:
         atexit._run_exitfuncs()  # what a normal exit runs first: logging, multiprocessing, dbt-duckdb
         sys.stdout.flush()
         sys.stderr.flush()

@@ -248,10 +248,10 @@ def validation_message(errors: list[dict]) -> str:
     the request back (the default does, so a large bad body came back larger)."""
     by_field: dict[str, list[str]] = {}
     for err in errors:
-        loc = [str(p) for p in err.get("loc", ())]
-        # ("body", "AMT_CREDIT", "int"): a union's member type is not part of the field's name
-        where = loc[1:2] if loc[:1] == ["body"] and len(loc) > 1 else loc[-1:] if loc[:1] in (["path"], ["query"]) else loc[:1]
-        by_field.setdefault(".".join(where) or "body", []).append(str(err.get("msg", "invalid")))
+        # ("query", "offset") -> offset; ("body", "AMT_CREDIT", "int") -> AMT_CREDIT (a union member's type
+        # is not part of the name); ("body",) -> body, the whole body is wrong
+        loc = [str(p) for p in err.get("loc", ())] or ["body"]
+        by_field.setdefault(loc[1] if len(loc) > 1 else loc[0], []).append(str(err.get("msg", "invalid")))
     parts = []
     for field, messages in list(by_field.items())[:3]:
         text = messages[0] if len(messages) == 1 else "expected a number, a text or null"

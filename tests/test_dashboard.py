@@ -87,22 +87,25 @@ def test_show_client_draws_every_panel(dash, client_id, server):
     assert out[7] == pytest.approx(application["AMT_INCOME_TOTAL"])
 
 
-@pytest.fixture(scope="module")
-def a_gender(pipeline_warehouse) -> str:
-    con = duckdb.connect(str(pipeline_warehouse / "scoring.duckdb"), read_only=True)
+def _published_value(warehouse, sql: str):
+    """The first value of a query on the published warehouse."""
+    con = duckdb.connect(str(warehouse / "scoring.duckdb"), read_only=True)
     try:
-        return con.execute("select min(gender) from client_profile").fetchone()[0]
+        return con.execute(sql).fetchone()[0]
     finally:
         con.close()
+
+
+@pytest.fixture(scope="module")
+def a_gender(pipeline_warehouse) -> str:
+    return _published_value(pipeline_warehouse, "select min(gender) from client_profile")
 
 
 @pytest.fixture(scope="module")
 def an_income_type(pipeline_warehouse) -> str:
-    con = duckdb.connect(str(pipeline_warehouse / "scoring.duckdb"), read_only=True)
-    try:
-        return con.execute("select income_type from client_profile where is_train group by 1 order by count(*) desc limit 1").fetchone()[0]
-    finally:
-        con.close()
+    return _published_value(
+        pipeline_warehouse, "select income_type from client_profile where is_train group by 1 order by count(*) desc limit 1"
+    )
 
 
 @pytest.mark.parametrize("population", ["all", "group", "similar"])

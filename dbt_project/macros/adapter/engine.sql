@@ -55,8 +55,8 @@ create or replace macro {{ name }}({{ parameter }}) as table
    (key * 10^10 + id, ids below 10^10): a struct value or a list key made the model 2.3x slower. #}
 {% macro mean_of_latest(expr, order_by, n) %}{{ return(adapter.dispatch('mean_of_latest', 'scoring')(expr, order_by, n)) }}{% endmacro %}
 {% macro duckdb__mean_of_latest(expr, order_by, n) -%}
-{%- set key = order_by[0] if order_by | length == 1 else '(' ~ order_by[0] ~ ') * 10000000000 + (' ~ order_by[1] ~ ')' -%}
-list_avg(list_filter(max_by(coalesce(cast({{ expr }} as double), 'NaN'::double), {{ key }}, {{ n }}), lambda v: not isnan(v)))
+{%- set key, tie_break = order_by -%}
+list_avg(list_filter(max_by(coalesce(cast({{ expr }} as double), 'NaN'::double), ({{ key }}) * 10000000000 + ({{ tie_break }}), {{ n }}), lambda v: not isnan(v)))
 {%- endmacro %}
 
 {# Standard deviation of a few expressions in one row (sample, NULL with fewer than two non-NULL) #}

@@ -113,7 +113,7 @@
   {{ return(specs) }}
 {%- endmacro %}
 
-{# Averages over the `n` most recent rows of the group (by the expressions `order_by`): <prefix>_<scope>_<column>_mean #}
+{# Averages over the `n` most recent rows of the group (`order_by`: [key, tie-break id]): <prefix>_<scope>_<column>_mean #}
 {% macro latest_family(prefix, source_table, columns, order_by, n, scope, scope_label) -%}
   {%- set specs = [] -%}
   {%- for c in columns -%}
