@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import gc
 import os
 import sys
 from pathlib import Path
@@ -149,6 +150,10 @@ def program() -> None:
     The exit handlers run and the standard streams are flushed first; no other thread is left by then.
     main() itself returns normally, for callers in the same process (tests)."""
     args = build_parser().parse_args()
+    if args.command in FAST_EXIT_COMMANDS:
+        # dbt makes millions of short-lived objects; the cyclic collector walked them for ~0.4 s of
+        # CPU per build, and what it would free is given back at the exit just below anyway.
+        gc.disable()
     code = run_command(args)
     if args.command in FAST_EXIT_COMMANDS:
         atexit._run_exitfuncs()  # what a normal exit runs first: logging, multiprocessing, dbt-duckdb

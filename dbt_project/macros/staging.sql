@@ -1,18 +1,16 @@
 {#
   Staging select list: every Kaggle column under its snake_case name; "no date" sentinels
   (365243) become NULL; placeholder levels (XNA, meaning unknown) become NULL; integer_columns
-  (whole numbers the raw file writes as floats, `I.` in scoring/kaggle_schema.py) become INTEGER.
+  (days, months and counts: whole numbers, written as floats when the column has NULLs, `I.` in
+  scoring/kaggle_schema.py) become INTEGER: DuckDB's min/max on DOUBLE check for NaN at every row
+  and cost 2.5x as much as on INTEGER (BENCHMARKS.md, build).
 #}
 {% macro staged_columns(columns, sentinel_columns=[], placeholder_columns=[], integer_columns=[]) -%}
   {%- for c in columns.split() %}
-    {%- if c in integer_columns %}
-    cast("{{ c }}" as integer) as {{ c | lower }}
-    {%- elif c in sentinel_columns %}
-    case when "{{ c }}" = 365243 then null else "{{ c }}" end as {{ c | lower }}
-    {%- elif c in placeholder_columns %}
-    case when "{{ c }}" = 'XNA' then null else "{{ c }}" end as {{ c | lower }}
-    {%- else %}
-    "{{ c }}" as {{ c | lower }}
-    {%- endif %}{{ ',' if not loop.last }}
+    {%- set expr = '"' ~ c ~ '"' -%}
+    {%- if c in sentinel_columns %}{% set expr = 'case when ' ~ expr ~ ' = 365243 then null else ' ~ expr ~ ' end' %}{% endif -%}
+    {%- if c in placeholder_columns %}{% set expr = 'case when ' ~ expr ~ " = 'XNA' then null else " ~ expr ~ ' end' %}{% endif -%}
+    {%- if c in integer_columns %}{% set expr = 'cast(' ~ expr ~ ' as integer)' %}{% endif %}
+    {{ expr }} as {{ c | lower }}{{ ',' if not loop.last }}
   {%- endfor %}
 {%- endmacro %}

@@ -70,11 +70,12 @@
   {{ return({'mean': 'average', 'min': 'minimum', 'max': 'maximum', 'sum': 'total', 'var': 'variance'}[agg]) }}
 {%- endmacro %}
 
+{#- Means and sums are taken over DOUBLE: DuckDB sums integers as HUGEINT (features are DOUBLE/BIGINT/
+    INTEGER), and its avg of integers costs 1.7x its avg of doubles (BENCHMARKS.md, build). -#}
 {% macro agg_sql(agg, expr) -%}
-  {%- if agg == 'mean' -%}{{ return('avg(' ~ expr ~ ')') }}
+  {%- if agg == 'mean' -%}{{ return('avg(cast(' ~ expr ~ ' as double))') }}
   {%- elif agg == 'var' -%}{{ return(variance(expr)) }}
-  {#- sums of integers would be HUGEINT in DuckDB; features are DOUBLE/BIGINT/INTEGER -#}
-  {%- elif agg == 'sum' -%}{{ return('cast(sum(' ~ expr ~ ') as double)') }}
+  {%- elif agg == 'sum' -%}{{ return('sum(cast(' ~ expr ~ ' as double))') }}
   {%- else -%}{{ return(agg ~ '(' ~ expr ~ ')') }}
   {%- endif -%}
 {%- endmacro %}

@@ -3,7 +3,7 @@ with source as (
 ),
 
 staged as (
-    select {{- staged_columns('SK_ID_BUREAU MONTHS_BALANCE STATUS') }}
+    select {{- staged_columns('SK_ID_BUREAU MONTHS_BALANCE STATUS', integer_columns=['MONTHS_BALANCE']) }}
     from source
 )
 
