@@ -26,8 +26,11 @@
           the published file: no copy. Nothing runs on the build database after this hook. -#}
       {% do run_query(checkpoint_database(target.database)) %}
       {% do run_query(detach_database(target.database)) %}
-      {% set published = run_query("select publish_warehouse('" ~ build_path ~ "')").columns[0].values()[0] %}
-      {% do log('publish: all ' ~ results | length ~ ' nodes passed; published ' ~ published, info=true) %}
+      {#- The plugin (scoring/dbt_plugin.py, alias scoring_warehouse) renames it: dbt-duckdb hands a
+          plugin's `store` the path given here, in Python (a SQL function would cost a pandas import). -#}
+      {% do adapter.store_relation('scoring_warehouse', none, [], build_path, 'duckdb', none) %}
+      {% do log('publish: all ' ~ results | length ~ ' nodes passed; published '
+                ~ env_var('SCORING_WAREHOUSE', 'warehouse') ~ '/scoring.duckdb', info=true) %}
     {% endif %}
   {% endif %}
   select 1
