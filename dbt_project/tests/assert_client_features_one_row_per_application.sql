@@ -1,5 +1,6 @@
 -- client_features has exactly one row per application of stg_applications (train and test), and the
--- same is_train flag: any application missing, extra or duplicated is returned.
+-- same is_train flag (never NULL there): any application missing, extra or duplicated, or with another or
+-- a NULL flag, is returned.
 with applications as (
     select "SK_ID_CURR" as sk_id_curr, is_train from {{ ref('stg_applications') }}
 ),
@@ -19,4 +20,4 @@ full outer join features on features.sk_id_curr = applications.sk_id_curr
 where applications.sk_id_curr is null
    or features.sk_id_curr is null
    or features.rows_per_client > 1
-   or features.is_train <> applications.is_train
+   or features.is_train is distinct from applications.is_train
