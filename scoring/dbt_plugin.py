@@ -18,6 +18,7 @@ function did the same, but its first call imports pandas: ~0.3 s of every build.
 from __future__ import annotations
 
 import os
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -48,18 +49,30 @@ def new_build_path(warehouse: Path) -> Path:
 def publish_build(build_path: Path, warehouse: Path) -> Path:
     """Rename a closed, checkpointed build file over `warehouse/scoring.duckdb`; drop older builds.
 
-    build/ is inside the warehouse directory, so the rename stays on one file system (atomic)."""
+    build/ is inside the warehouse directory, so the rename stays on one file system (atomic).
+    The replaced file keeps a second name in build/ until a background `rm` deletes it: freeing the
+    blocks of a 0.8 GB file inside the rename took ~0.14 s of every full-scale build. (A reader that
+    still has it open keeps it alive either way.)"""
     dest = warehouse / PUBLISHED_NAME
+    remove_old_builds(build_path)
+    retired = build_path.parent / f"retired-{uuid.uuid4().hex[:16]}.duckdb"
+    try:
+        os.link(dest, retired)
+    except OSError:  # nothing published yet, or no hard links here: the rename frees the old file itself
+        retired = None
     # DuckDB's checkpoint has already synced the file; only the rename needs to reach the disk.
     publish(build_path, dest, sync_file=False)
-    remove_old_builds(build_path)
+    if retired is not None:
+        subprocess.Popen(["rm", "-f", "--", str(retired)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
     return dest
 
 
 def remove_old_builds(current: Path) -> None:
-    """Keep the disk bounded: build files left by failed or interrupted builds go (one build at a time
-    per warehouse: a build running concurrently in the same warehouse would lose its file)."""
-    for old in current.parent.glob("scoring-*.duckdb*"):
+    """Keep the disk bounded: build files left by failed or interrupted builds go, and replaced
+    warehouses a background removal missed (one build at a time per warehouse: a build running
+    concurrently in the same warehouse would lose its file)."""
+    for old in [*current.parent.glob("scoring-*.duckdb*"), *current.parent.glob("retired-*.duckdb")]:
         if old.name not in (current.name, current.name + ".wal"):
             remove_quietly(old)
 
