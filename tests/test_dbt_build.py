@@ -257,6 +257,12 @@ def test_reader_keeps_working_while_bare_dbt_build_publishes(generated_wh):
     assert "publish: all" in proc.stdout
     assert errors == [] and queries > 0
     assert reader.execute("select invocation_id from warehouse_build").fetchone()[0] == old_build  # old file, still fine
+    # The replaced file's second name in build/ goes in the background; the reader keeps the file itself.
+    deadline = time.monotonic() + 10
+    while list(generated_wh.build_dir.glob("retired-*.duckdb")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(generated_wh.build_dir.glob("retired-*.duckdb")) == []
+    assert reader.execute("select invocation_id from warehouse_build").fetchone()[0] == old_build
     reader.close()
     fresh = _ro(generated_wh.features_db)
     assert fresh.execute("select invocation_id from warehouse_build").fetchone()[0] != old_build
