@@ -47,16 +47,17 @@ create or replace macro {{ name }}({{ parameter }}) as table
 {% macro as_flag(condition) %}{{ return(adapter.dispatch('as_flag', 'scoring')(condition)) }}{% endmacro %}
 {% macro default__as_flag(condition) %}cast(({{ condition }}) as integer){% endmacro %}
 
-{# Aggregate: average of `expr` over the group's `n` latest rows, by `order_by` = [key, tie-break id]
-   (so the choice does not depend on row order). The rows are chosen whatever `expr` is; NULL values of
-   expr among them are then ignored, as avg does. DuckDB keeps a top-n heap per group in the same GROUP BY
-   pass (a row_number() window sorted the whole table and cost a join back). max_by skips rows whose value
-   is NULL, so NULL rides as NaN (never a value in this data), and the two keys are packed into one BIGINT
-   (key * 10^10 + id, ids below 10^10): a struct value or a list key made the model 2.3x slower. #}
-{% macro mean_of_latest(expr, order_by, n) %}{{ return(adapter.dispatch('mean_of_latest', 'scoring')(expr, order_by, n)) }}{% endmacro %}
-{% macro duckdb__mean_of_latest(expr, order_by, n) -%}
+{# Aggregate: average of `fields[field]` over the group's `n` latest rows, by `order_by` = [key, tie-break id]
+   (so the choice does not depend on row order). `fields` (name -> expression) are all the values one family
+   takes from those rows; every feature of the family passes the same `fields`, so the engine keeps one top-n
+   per group for all of them. The rows are chosen whatever their values; NULL values among them are then
+   ignored, as avg does. DuckDB: one max_by heap of structs in the same GROUP BY pass (identical aggregates
+   are computed once; a row_number() window sorted the whole table and cost a join back), the two keys
+   packed into one BIGINT (key * 10^10 + id, ids below 10^10): a list key made the model 2.3x slower. #}
+{% macro mean_of_latest(fields, field, order_by, n) %}{{ return(adapter.dispatch('mean_of_latest', 'scoring')(fields, field, order_by, n)) }}{% endmacro %}
+{% macro duckdb__mean_of_latest(fields, field, order_by, n) -%}
 {%- set key, tie_break = order_by -%}
-list_avg(list_filter(max_by(coalesce(cast({{ expr }} as double), 'NaN'::double), ({{ key }}) * 10000000000 + ({{ tie_break }}), {{ n }}), lambda v: not isnan(v)))
+list_avg(list_transform(max_by({ {%- for name, expr in fields.items() %}'{{ name }}': {{ expr }}{{ ', ' if not loop.last }}{% endfor -%} }, ({{ key }}) * 10000000000 + ({{ tie_break }}), {{ n }}), x -> x.{{ field }}))
 {%- endmacro %}
 
 {# Standard deviation of a few expressions in one row (sample, NULL with fewer than two non-NULL) #}

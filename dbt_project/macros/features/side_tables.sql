@@ -79,6 +79,9 @@
   {%- set t = 'previous_application' -%}
   {#- the latest applications: by decision day, then by id (several decisions on one day are common) -#}
   {%- set latest = ['days_decision', 'sk_id_prev'] -%}
+  {%- set last3_columns = ['AMT_CREDIT', 'AMT_ANNUITY', 'CNT_PAYMENT', 'DAYS_DECISION'] -%}
+  {%- set last3_fields = {'refused': "case when name_contract_status = 'Refused' then 1.0 else 0.0 end"} -%}
+  {%- for c in last3_columns %}{% do last3_fields.update({c | lower: c | lower}) %}{% endfor -%}
   {%- set ratio_cols = [
         derived('application_to_credit_ratio', 'amount asked / amount granted'),
         derived('credit_to_goods_ratio', 'credit / goods price'),
@@ -108,7 +111,7 @@
       count_feature('prev_refused_count', t, 'Previous applications: number refused', "name_contract_status = 'Refused'"),
       count_feature('prev_last_year_count', t, 'Previous applications in the last year: number', 'days_decision >= -365'),
       count_feature('prev_last_year_refused_count', t, 'Previous applications in the last year: number refused', "days_decision >= -365 and name_contract_status = 'Refused'"),
-      feature('prev_last3_refused_share', mean_of_latest("case when name_contract_status = 'Refused' then 1.0 else 0.0 end", latest, 3),
+      feature('prev_last3_refused_share', mean_of_latest(last3_fields, 'refused', latest, 3),
               t, 'NAME_CONTRACT_STATUS', 'share over the 3 most recent applications', 'Last 3 previous applications: share refused'),
   ] -%}
   {%- do specs.extend(numeric_family_by_column('prev', t, all_cols, 'Previous applications')) -%}
@@ -117,7 +120,7 @@
   {%- do specs.extend(numeric_family('prev', t, approved_cols, ['min', 'max', 'mean'], 'Approved previous applications', 'approved', "name_contract_status = 'Approved'")) -%}
   {%- do specs.extend(numeric_family('prev', t, refused_cols, ['min', 'max', 'mean'], 'Refused previous applications', 'refused', "name_contract_status = 'Refused'")) -%}
   {%- do specs.extend(numeric_family('prev', t, ['AMT_CREDIT', 'AMT_APPLICATION', ratio_cols[0]], ['mean', 'max'], 'Previous applications in the last year', 'last_year', 'days_decision >= -365')) -%}
-  {%- do specs.extend(latest_family('prev', t, ['AMT_CREDIT', 'AMT_ANNUITY', 'CNT_PAYMENT', 'DAYS_DECISION'], latest, 3, 'last3', 'Last 3 previous applications')) -%}
+  {%- do specs.extend(latest_family('prev', t, last3_columns, last3_fields, latest, 3, 'last3', 'Last 3 previous applications')) -%}
   {#- Shares of the categories that carry the most signal; goods category, seller industry, product
       combination and payment type (57 more columns) cost prev a third of its build time for little. -#}
   {%- set levels = {

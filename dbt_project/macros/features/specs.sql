@@ -114,11 +114,12 @@
   {{ return(specs) }}
 {%- endmacro %}
 
-{# Averages over the `n` most recent rows of the group (`order_by`: [key, tie-break id]): <prefix>_<scope>_<column>_mean #}
-{% macro latest_family(prefix, source_table, columns, order_by, n, scope, scope_label) -%}
+{# Averages over the `n` most recent rows of the group (`order_by`: [key, tie-break id]): <prefix>_<scope>_<column>_mean.
+   `fields` (see mean_of_latest) holds every value the family reads from those rows, these columns included. #}
+{% macro latest_family(prefix, source_table, columns, fields, order_by, n, scope, scope_label) -%}
   {%- set specs = [] -%}
   {%- for c in columns -%}
-    {%- do specs.append(feature(prefix ~ '_' ~ scope ~ '_' ~ (c | lower) ~ '_mean', mean_of_latest(c | lower, order_by, n),
+    {%- do specs.append(feature(prefix ~ '_' ~ scope ~ '_' ~ (c | lower) ~ '_mean', mean_of_latest(fields, c | lower, order_by, n),
           source_table, c, 'average over ' ~ scope_label, scope_label ~ ': ' ~ column_words(c) ~ ' (average)')) -%}
   {%- endfor -%}
   {{ return(specs) }}
