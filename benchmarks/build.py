@@ -17,30 +17,31 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.measure import Measured, in_fresh_process, run_measured  # noqa: E402
 
-def make_raw(data: Path, warehouse: Path, scale: str | float) -> None:
+
+def generate_data(data: Path, scale: str | float) -> None:
     from scoring.generate import generate, is_complete
 
     if not is_complete(data):
         generate(data, scale=scale, seed=42, fmt="csv")
+
+
+def make_raw(data: Path, warehouse: Path, scale: str | float) -> None:
+    # In its own interpreter: the generator's ~3 GB would otherwise be every timed build's peak RSS.
+    in_fresh_process(generate_data, data, scale)
     if not (warehouse / "raw.duckdb").exists():
         subprocess.run([sys.executable, "-m", "scoring", "--warehouse", str(warehouse), "ingest", str(data)], check=True)
 
 
-def timed_build(warehouse: Path) -> tuple[float, float, float, int]:
-    """Wall seconds, CPU seconds, peak RSS (MB) and exit status of one `scoring build` child process.
-    CPU seconds say more than wall time when other work shares the two cores."""
-    started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "scoring", "--warehouse", str(warehouse), "build"], cwd=ROOT)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode
+def timed_build(warehouse: Path) -> Measured:
+    """One `scoring build` as the real CLI in a child process."""
+    return run_measured([sys.executable, "-m", "scoring", "--warehouse", str(warehouse), "build"], cwd=ROOT)
 
 
 def per_node_seconds(warehouse: Path) -> list[tuple[str, float]]:
@@ -69,9 +70,10 @@ def main() -> None:
     con.close()
     print(f"raw: {rows:,} rows in {warehouse / 'raw.duckdb'} (from {data})")
     for run in range(1, args.runs + 1):
-        seconds, cpu, peak_mb, status = timed_build(warehouse)
-        if status != 0:
-            sys.exit(f"build failed (exit {status})")
+        measured = timed_build(warehouse)
+        if measured.status != 0:
+            sys.exit(f"build failed (exit {measured.status})")
+        seconds, cpu, peak_mb = measured.seconds, measured.cpu, measured.peak_mb
         nodes = per_node_seconds(warehouse)
         models = [(n, s) for n, s in nodes if n.startswith(("model.", "seed."))]
         tests = sum(s for n, s in nodes if n.startswith(("test.", "unit_test.")))

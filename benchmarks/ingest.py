@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,6 +23,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.measure import in_fresh_process, run_measured  # noqa: E402
 from scoring.kaggle_schema import FILES, SUBMISSION  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
@@ -84,16 +83,16 @@ def main() -> None:
     scale = args.scale if args.scale in ("full", "small") else float(args.scale)
     kind = "resampled" if args.resample else "generated"
     data = args.data or ROOT / "warehouse" / "bench" / f"{kind}_{args.scale}"
-    make_data(data, scale, args.resample)
+    # In its own interpreter: the generator's ~3 GB would otherwise be the ingest's peak RSS.
+    in_fresh_process(make_data, data, scale, args.resample)
     csv_bytes = sum(p.stat().st_size for p in data.iterdir() if p.is_file())
 
     warehouse = Path(tempfile.mkdtemp(prefix="bench_ingest_", dir=ROOT / "warehouse"))
     try:
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "scoring", "--warehouse", str(warehouse), "ingest", str(data)], check=True)
-        seconds = time.perf_counter() - started
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        peak_mb, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+        measured = run_measured([sys.executable, "-m", "scoring", "--warehouse", str(warehouse), "ingest", str(data)])
+        if measured.status != 0:
+            sys.exit(f"ingest failed (exit {measured.status})")
+        seconds, peak_mb, cpu = measured.seconds, measured.peak_mb, measured.cpu
         con = duckdb.connect(str(warehouse / "raw.duckdb"), read_only=True)
         rows = con.execute("SELECT sum(rows) FROM _ingest_log").fetchone()[0]
         db_bytes = (warehouse / "raw.duckdb").stat().st_size
