@@ -28,6 +28,7 @@ from scoring.ingest import ingest
 from scoring.settings import PROJECT_ROOT, Settings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+MARTS = ("client_features", "client_profile", "feature_catalog", "warehouse_build")
 SIDE_PREFIXES = ("bureau_", "bb_", "prev_", "pos_", "inst_", "cc_")
 pytestmark = pytest.mark.slow
 
@@ -281,3 +282,15 @@ def test_dbt_docs_generate_works_offline(generated_wh):
     assert {e["name"] for e in manifest["exposures"].values()} == {"scoring_dashboard", "default_risk_model"}
     source_cols = [c for s in manifest["sources"].values() for c in s["columns"].values()]
     assert source_cols and all(c["description"] for c in source_cols if c["name"] != "NFLAG_MICRO_CASH")
+    # Every column of every mart is described in dbt's docs; client_features' feature columns say what
+    # feature_catalog says (the generated _client_features.yml has not drifted from the features).
+    mart_nodes = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["name"] in MARTS}
+    for name in MARTS:
+        built = {c.lower() for c in nodes[name]["columns"]}
+        described = {c.lower() for c, col in mart_nodes[name]["columns"].items() if col["description"].strip()}
+        assert built - described == set(), f"{name}: columns without a description"
+    with _ro(generated_wh.features_db) as con:
+        catalog_docs = dict(con.execute("select feature, description from feature_catalog").fetchall())
+    documented = mart_nodes["client_features"]["columns"]
+    stale = [f for f, text in catalog_docs.items() if documented.get(f, {}).get("description") != text]
+    assert stale == [], f"re-run scripts/generate_client_features_yml.py: {stale[:5]}"
