@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from scoring.progress import log
 from scoring.settings import PROJECT_ROOT, Settings
 
 FAILED = {"error", "fail", "runtime error", "skipped"}
+_ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 # Per-node status and seconds of the latest `scoring build`, in the warehouse's build/ directory.
 LAST_BUILD_REPORT = "last_build.json"
 
@@ -125,8 +127,10 @@ def _nodes(result) -> tuple[NodeResult, ...]:
 
 
 def _first_line(text: str, lines_kept: int = 3) -> str:
-    """dbt messages span lines (error, location, detail); one line for the user, trimmed."""
-    lines = [ln.strip() for ln in str(text).splitlines() if ln.strip() and not set(ln.strip()) <= {"-"}]
+    """dbt messages span lines (error, location, detail) and colour unit-test diffs; one plain line for
+    the user, trimmed."""
+    text = _ANSI_COLOUR.sub("", str(text))
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not set(ln.strip()) <= {"-"}]
     return " | ".join(lines[:lines_kept])[:500] if lines else "failed"
 
 

@@ -294,3 +294,10 @@ def test_dbt_docs_generate_works_offline(generated_wh):
     documented = mart_nodes["client_features"]["columns"]
     stale = [f for f, text in catalog_docs.items() if documented.get(f, {}).get("description") != text]
     assert stale == [], f"re-run scripts/generate_client_features_yml.py: {stale[:5]}"
+
+
+def test_failure_message_is_one_plain_line():
+    from scoring.build import _first_line
+
+    coloured = "\x1b[32mactual\x1b[0m differs from \x1b[31mexpected\x1b[0m:\n\n\x1b[0;1m@@\x1b[0m,sk_id_curr\n-----\n,1"
+    assert _first_line(coloured) == "actual differs from expected: | @@,sk_id_curr | ,1"
