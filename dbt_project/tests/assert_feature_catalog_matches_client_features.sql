@@ -1,8 +1,8 @@
 -- The catalog and the table agree exactly: same feature columns, same order. Returns every mismatch.
 with table_columns as (
-    select column_name as feature, column_index - 3 as position
-    from duckdb_columns()
-    where database_name = '{{ target.database }}' and schema_name = '{{ ref("client_features").schema }}'
+    select column_name as feature, ordinal_position - 3 as position
+    from information_schema.columns
+    where table_catalog = '{{ target.database }}' and table_schema = '{{ ref("client_features").schema }}'
       and table_name = 'client_features'
       and column_name not in ('sk_id_curr', 'is_train', 'target')
 ),

@@ -35,8 +35,8 @@ with static_violations as (
 
 column_violations as (
     select 'client_features.' || column_name || ': feature named like the target' as violation
-    from duckdb_columns()
-    where database_name = '{{ target.database }}' and table_name = 'client_features'
+    from information_schema.columns
+    where table_catalog = '{{ target.database }}' and table_name = 'client_features'
       and column_name not in ('sk_id_curr', 'is_train', 'target')
       and (lower(column_name) like '%target%' or lower(column_name) like '%is_train%')
 )

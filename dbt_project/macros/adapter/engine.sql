@@ -69,6 +69,21 @@ list_avg(list_transform(max_by({ {%- for name, expr in fields.items() %}'{{ name
 {%- endmacro %}
 
 {# Database-specific CHECKPOINT before the file is copied for publication #}
+{# on-run-end, once everything passed: make the finished build database the one readers open.
+   DuckDB: checkpoint the build file, close it (detach releases dbt's writer lock), then the plugin
+   (scoring/dbt_plugin.py, alias scoring_warehouse) renames it over the published file: no copy.
+   dbt-duckdb hands a plugin's `store` the path given here, in Python (a SQL function would cost a
+   pandas import). Nothing runs on the build database after this. #}
+{% macro publish_build_database(database) %}{{ return(adapter.dispatch('publish_build_database', 'scoring')(database)) }}{% endmacro %}
+{% macro duckdb__publish_build_database(database) %}
+  {%- set build_path = run_query(
+      "select path from duckdb_databases() where database_name = '" ~ database ~ "'"
+  ).columns[0].values()[0] -%}
+  {%- do run_query(checkpoint_database(database)) -%}
+  {%- do run_query(detach_database(database)) -%}
+  {%- do adapter.store_relation('scoring_warehouse', none, [], build_path, 'duckdb', none) -%}
+{% endmacro %}
+
 {% macro checkpoint_database(database) %}{{ return(adapter.dispatch('checkpoint_database', 'scoring')(database)) }}{% endmacro %}
 {% macro duckdb__checkpoint_database(database) %}checkpoint {{ database }}{% endmacro %}
 

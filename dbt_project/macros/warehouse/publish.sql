@@ -19,16 +19,7 @@
     {% elif invocation_args_dict.get('select') or invocation_args_dict.get('exclude') or invocation_args_dict.get('selector') %}
       {% do log('publish: NOT published, a partial build (--select/--exclude) is not a whole warehouse', info=true) %}
     {% else %}
-      {% set build_path = run_query(
-          "select path from duckdb_databases() where database_name = '" ~ target.database ~ "'"
-      ).columns[0].values()[0] %}
-      {#- Checkpoint, then close the build file (detach releases dbt's writer lock), then rename it over
-          the published file: no copy. Nothing runs on the build database after this hook. -#}
-      {% do run_query(checkpoint_database(target.database)) %}
-      {% do run_query(detach_database(target.database)) %}
-      {#- The plugin (scoring/dbt_plugin.py, alias scoring_warehouse) renames it: dbt-duckdb hands a
-          plugin's `store` the path given here, in Python (a SQL function would cost a pandas import). -#}
-      {% do adapter.store_relation('scoring_warehouse', none, [], build_path, 'duckdb', none) %}
+      {% do publish_build_database(target.database) %}
       {% do log('publish: all ' ~ results | length ~ ' nodes passed; published '
                 ~ env_var('SCORING_WAREHOUSE', 'warehouse') ~ '/scoring.duckdb', info=true) %}
     {% endif %}
