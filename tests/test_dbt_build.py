@@ -29,7 +29,16 @@ from scoring.settings import PROJECT_ROOT, Settings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 MARTS = ("client_features", "client_profile", "feature_catalog", "warehouse_build")
-SIDE_PREFIXES = ("bureau_", "bb_", "prev_", "pos_", "inst_", "cc_")
+# Feature prefix -> the raw table whose rows (by SK_ID_CURR) the features summarise.
+SIDE_TABLES = {
+    "bureau_": "bureau",
+    "bb_": "bureau",
+    "prev_": "previous_application",
+    "pos_": "pos_cash_balance",
+    "inst_": "installments_payments",
+    "cc_": "credit_card_balance",
+}
+SIDE_PREFIXES = tuple(SIDE_TABLES)
 pytestmark = pytest.mark.slow
 
 
@@ -110,12 +119,16 @@ def test_build_on_real_sample_is_null_without_history(real_wh):
     figures = _check_marts(real_wh)
     con = _ro(real_wh.features_db)
     con.execute(f"ATTACH '{real_wh.raw_db}' AS raw (READ_ONLY)")
-    # Clients without bureau rows: bureau features NULL; with bureau rows: the count is right.
-    without, nulls = con.execute(
-        "select count(*), count(*) filter (where bureau_credit_count is null and bureau_amt_credit_sum_mean is null) from client_features f "
-        "where not exists (select 1 from raw.bureau b where b.SK_ID_CURR = f.sk_id_curr)"
-    ).fetchone()
-    assert without > 0 and nulls == without
+    # Clients without rows in a side table: every feature of that table is NULL (not 0, not a default).
+    columns = [c for c, _ in _columns(con, "client_features")]
+    for prefix, table in SIDE_TABLES.items():
+        family = [c for c in columns if c.startswith(prefix)]
+        without, with_values = con.execute(
+            f"select count(*), count(*) filter (where coalesce({', '.join(family)}) is not null) from client_features f "
+            f"where not exists (select 1 from raw.{table} s where s.SK_ID_CURR = f.sk_id_curr)"
+        ).fetchone()
+        assert family and without > 0 and with_values == 0, (prefix, without, with_values)
+    # With bureau rows: the count is right.
     mismatches = con.execute(
         "select count(*) from client_features f join (select SK_ID_CURR, count(*) n from raw.bureau group by 1) b "
         "on b.SK_ID_CURR = f.sk_id_curr where f.bureau_credit_count <> b.n"
