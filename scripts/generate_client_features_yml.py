@@ -53,7 +53,7 @@ KEY_COLUMNS = [
         "name": "target",
         "description": (
             "1 = payment difficulties, 0 = repaid; NULL for test rows. Not a feature. Passed through from the "
-            "applications, where its values are tested (stg_applications.TARGET): this view joins six tables, "
+            "applications, where its values are tested (stg_applications.target): this view joins six tables, "
             "and every test on it pays for the joins."
         ),
     },

@@ -211,7 +211,7 @@ def test_key_tests_fail_the_build_on_bad_keys(generated_wh, tmp_path):
     assert not settings.features_db.exists()
     report = json.loads((settings.build_dir / "last_build.json").read_text())
     failed = {n["name"] for n in report["nodes"] if n["status"] == "fail"}
-    assert "primary_key_stg_applications_SK_ID_CURR" in failed
+    assert "primary_key_stg_applications_sk_id_curr" in failed
     assert any(name.startswith("not_null_columns_stg_installments_payments") for name in failed), failed
 
 

@@ -2,7 +2,7 @@
 -- same is_train flag (never NULL there): any application missing, extra or duplicated, or with another or
 -- a NULL flag, is returned.
 with applications as (
-    select "SK_ID_CURR" as sk_id_curr, is_train from {{ ref('stg_applications') }}
+    select sk_id_curr, is_train from {{ ref('stg_applications') }}
 ),
 
 features as (

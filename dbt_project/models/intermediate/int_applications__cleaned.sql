@@ -1,14 +1,10 @@
--- Cleaned application columns (snake_case, sentinels and placeholders to NULL), with the train/test
--- flag and the target kept apart. The cleaning is the SQL of the warehouse's application_clean table
--- function (same macro), applied here to the combined applications in one pass.
+-- The cleaned applications (stg_applications) stored once, with the train/test flag and the target
+-- kept apart: only the columns that features and client_profile read (the _MODE/_MEDI building
+-- columns that no feature uses are left out).
 -- The one materialised application table: app_* features, labels and client_profile are views over
 -- it (row-wise expressions are cheaper to compute on read than to write ~90 M values at full scale).
 with applications as (
     select * from {{ ref('stg_applications') }}
-),
-
-cleaned as (
-    {{ application_clean_select('applications', keep=['is_train', 'cast("TARGET" as integer) as target']) }}
 ),
 
 final as (
@@ -19,7 +15,7 @@ final as (
         {%- for c in application_stored_columns() %}
         {{ c }}{{ ',' if not loop.last }}
         {%- endfor %}
-    from cleaned
+    from applications
 )
 
 select * from final

@@ -1,5 +1,8 @@
--- Train and test applications combined by column name (test has no TARGET), Kaggle column names
--- kept: this is the input contract of the application_clean / application_features table functions.
+-- Train and test applications combined by column name (test has no TARGET: NULL there), with the
+-- train/test flag, then cleaned: typed snake_case columns, DAYS_EMPLOYED 365243 (pensioners,
+-- unemployed) -> NULL plus days_employed_is_sentinel, placeholder levels (XNA, Unknown) -> NULL.
+-- The cleaning is the SQL of the warehouse's application_clean(rel) table function (same macro), which
+-- the app's what-if applies to an edited application in Kaggle's columns.
 with train as (
     select *, true as is_train from {{ source('raw', 'application_train') }}
 ),
@@ -10,6 +13,10 @@ test as (
 
 combined as (
     {{ union_by_name('select * from train', 'select * from test') }}
+),
+
+cleaned as (
+    {{ application_clean_select('combined', keep=['is_train', 'cast("TARGET" as integer) as target']) }}
 )
 
-select * from combined
+select * from cleaned
