@@ -16,7 +16,8 @@
 {# Number of rows where a condition holds #}
 {% macro count_where(condition) %}{{ return(adapter.dispatch('count_where', 'scoring')(condition)) }}{% endmacro %}
 {% macro default__count_where(condition) %}sum(case when {{ condition }} then 1 else 0 end){% endmacro %}
-{% macro duckdb__count_where(condition) %}count_if({{ condition }}){% endmacro %}
+{#- DuckDB's count_if is NULL, not 0, when the condition is NULL on every row of the group -#}
+{% macro duckdb__count_where(condition) %}coalesce(count_if({{ condition }}), 0){% endmacro %}
 
 {# Smallest / largest of several expressions, ignoring NULLs (DuckDB and Postgres least/greatest do) #}
 {% macro least_of(exprs) %}{{ return(adapter.dispatch('least_of', 'scoring')(exprs)) }}{% endmacro %}

@@ -111,6 +111,7 @@
       count_feature('prev_refused_count', t, 'Previous applications: number refused', "name_contract_status = 'Refused'"),
       count_feature('prev_last_year_count', t, 'Previous applications in the last year: number', 'days_decision >= -365'),
       count_feature('prev_last_year_refused_count', t, 'Previous applications in the last year: number refused', "days_decision >= -365 and name_contract_status = 'Refused'"),
+      count_feature('prev_running_count', t, 'Previous credits still running (no end date)', 'days_termination_is_sentinel = 1'),
       feature('prev_last3_refused_share', mean_of_latest(last3_fields, 'refused', latest, 3),
               t, 'NAME_CONTRACT_STATUS', 'share over the 3 most recent applications', 'Last 3 previous applications: share refused'),
   ] -%}

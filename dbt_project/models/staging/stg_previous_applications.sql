@@ -1,4 +1,5 @@
 -- 365243 in the DAYS_* columns means "no date"; XNA means unknown (XAP, "not applicable", is kept).
+-- No end date (DAYS_LAST_DUE, DAYS_TERMINATION) on an approved credit means it is still running: flagged.
 with source as (
     select * from {{ source('raw', 'previous_application') }}
 ),
@@ -18,6 +19,7 @@ staged as (
         placeholder_columns=['NAME_CONTRACT_TYPE', 'NAME_CASH_LOAN_PURPOSE', 'NAME_PAYMENT_TYPE', 'CODE_REJECT_REASON',
             'NAME_CLIENT_TYPE', 'NAME_GOODS_CATEGORY', 'NAME_PORTFOLIO', 'NAME_PRODUCT_TYPE', 'NAME_SELLER_INDUSTRY',
             'NAME_YIELD_GROUP', 'PRODUCT_COMBINATION', 'CHANNEL_TYPE'],
+        flag_columns=['DAYS_LAST_DUE', 'DAYS_TERMINATION'],
         integer_columns=['HOUR_APPR_PROCESS_START', 'DAYS_DECISION', 'CNT_PAYMENT', 'DAYS_FIRST_DRAWING', 'DAYS_FIRST_DUE', 'DAYS_LAST_DUE_1ST_VERSION', 'DAYS_LAST_DUE', 'DAYS_TERMINATION', 'NFLAG_INSURED_ON_APPROVAL']) }}
     from source
 )
