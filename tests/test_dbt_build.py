@@ -314,3 +314,17 @@ def test_failure_message_is_one_plain_line():
 
     coloured = "\x1b[32mactual\x1b[0m differs from \x1b[31mexpected\x1b[0m:\n\n\x1b[0;1m@@\x1b[0m,sk_id_curr\n-----\n,1"
     assert _first_line(coloured) == "actual differs from expected: | @@,sk_id_curr | ,1"
+
+
+def test_descriptions_seed_and_sources_are_up_to_date():
+    """The seed is Kaggle's cp1252 file as UTF-8 (dbt reads seeds as UTF-8), and _sources.yml is what
+    scripts/generate_sources_yml.py makes of it and of scoring/kaggle_schema.py today."""
+    import importlib.util
+
+    kaggle = (SHARED / "HomeCredit_columns_description.csv").read_bytes().decode("cp1252")
+    seed = PROJECT_ROOT / "dbt_project" / "seeds" / "home_credit_columns_description.csv"
+    assert seed.read_text(encoding="utf-8") == kaggle
+    spec = importlib.util.spec_from_file_location("generate_sources_yml", PROJECT_ROOT / "scripts" / "generate_sources_yml.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.OUT.read_text(encoding="utf-8") == script.render(), "re-run scripts/generate_sources_yml.py"
