@@ -69,7 +69,6 @@ list_avg(list_transform(max_by({ {%- for name, expr in fields.items() %}'{{ name
   case when {{ n }} > 1 then sqrt(greatest(({{ ss }} - {{ s }} * {{ s }} / {{ n }}) / ({{ n }} - 1), 0)) end
 {%- endmacro %}
 
-{# Database-specific CHECKPOINT before the file is copied for publication #}
 {# on-run-end, once everything passed: make the finished build database the one readers open.
    DuckDB: checkpoint the build file, close it (detach releases dbt's writer lock), then the plugin
    (scoring/dbt_plugin.py, alias scoring_warehouse) renames it over the published file: no copy.
@@ -85,6 +84,7 @@ list_avg(list_transform(max_by({ {%- for name, expr in fields.items() %}'{{ name
   {%- do adapter.store_relation('scoring_warehouse', none, [], build_path, 'duckdb', none) -%}
 {% endmacro %}
 
+{# Database-specific CHECKPOINT and DETACH of the build database, before it is published #}
 {% macro checkpoint_database(database) %}{{ return(adapter.dispatch('checkpoint_database', 'scoring')(database)) }}{% endmacro %}
 {% macro duckdb__checkpoint_database(database) %}checkpoint {{ database }}{% endmacro %}
 
