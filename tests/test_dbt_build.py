@@ -302,6 +302,7 @@ def test_dbt_docs_generate_works_offline(generated_wh):
         built = {c.lower() for c in nodes[name]["columns"]}
         described = {c.lower() for c, col in mart_nodes[name]["columns"].items() if col["description"].strip()}
         assert built - described == set(), f"{name}: columns without a description"
+        assert {c.lower() for c in mart_nodes[name]["columns"]} - built == set(), f"{name}: documented columns it does not have"
     with _ro(generated_wh.features_db) as con:
         catalog_docs = dict(con.execute("select feature, description from feature_catalog").fetchall())
     documented = mart_nodes["client_features"]["columns"]
