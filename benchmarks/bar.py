@@ -1,6 +1,6 @@
 """The bar `scoring build` is measured against (issue 3): what a user would do instead.
 
-    .venv/bin/python benchmarks/bar.py [--scale full|FRACTION] [--engine duckdb|pandas|both] [--runs N]
+    .venv/bin/python benchmarks/bar.py [--scale full|FRACTION] [--engine duckdb|pandas|both] [--runs N] [--with-build]
 
 Issue 3 gives two reference figures for the same feature families as the warehouse, computed from
 Parquet: pandas 3 (with pyarrow) in 27.6 s with 4.35 GB peak, and a straightforward DuckDB SQL version
@@ -21,7 +21,10 @@ the warehouse's aggregates equal the bar's where both compute the same one.
 
 The Parquet files are written once from the benchmark's raw tables (warehouse/bench/parquet_<scale>/) and
 reused. Each engine runs in its own child process: the figures are its wall and CPU seconds (reading
-Parquet included, interpreter start-up excluded from "features") and its peak RSS.
+Parquet included, interpreter start-up excluded from "features") and its peak RSS. With --with-build, each
+round also times `scoring build` on the same raw tables (as benchmarks/build.py does) and prints the
+build's time as a share of each engine's: this machine's speed changes from hour to hour, so only figures
+from the same round compare.
 """
 
 from __future__ import annotations
@@ -297,12 +300,13 @@ def run_one(engine: str, parquet: Path) -> None:
 
 
 def main() -> None:
-    from benchmarks.build import make_raw
+    from benchmarks.build import make_raw, timed_build
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", default="full")
     parser.add_argument("--engine", choices=["duckdb", "pandas", "both"], default="both")
-    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=1, help="rounds")
+    parser.add_argument("--with-build", action="store_true", help="also time `scoring build` in each round")
     parser.add_argument("--run-one", choices=list(ENGINES), help=argparse.SUPPRESS)
     parser.add_argument("--parquet", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -317,6 +321,13 @@ def main() -> None:
     export_parquet(warehouse / "raw.duckdb", parquet)
     engines = list(ENGINES) if args.engine == "both" else [args.engine]
     for run in range(1, args.runs + 1):
+        seconds = {}
+        if args.with_build:
+            m = timed_build(warehouse)
+            if m.status != 0:
+                sys.exit(f"bar: scoring build failed (exit {m.status})")
+            seconds["build"] = m.seconds
+            print(f"run {run}: scoring build {m.seconds:.1f} s wall, {m.cpu:.1f} s CPU, peak RSS {m.peak_mb:,.0f} MB")
         for engine in engines:
             out_file = bench / f"bar_{engine}.json"
             with out_file.open("w") as out:
@@ -324,11 +335,14 @@ def main() -> None:
             if m.status != 0:
                 sys.exit(f"bar: {engine} failed (exit {m.status})")
             result = json.loads(out_file.read_text().splitlines()[-1])
+            seconds[engine] = result["seconds"]
             print(f"run {run}: {engine:6s} features {result['seconds']:.1f} s ({m.seconds:.1f} s wall with start-up), "
                   f"{m.cpu:.1f} s CPU, peak RSS {m.peak_mb:,.0f} MB; {result['rows']:,} rows x {result['columns']} columns; "
                   f"load average {os.getloadavg()[0]:.1f}")
-    print("issue 3's figures for the bar (another day): pandas 27.6 s and 4.35 GB, DuckDB 21 s and 8.9 GB; "
-          "compare with `benchmarks/build.py` in the same hour")
+        if "build" in seconds:
+            print(f"run {run}: build / bar: " + ", ".join(f"{seconds['build'] / seconds[e]:.2f} ({e})" for e in engines))
+    print("issue 3's figures for the bar (another day): DuckDB 21 s and 8.9 GB, pandas 27.6 s and 4.35 GB; "
+          "its 15 s target is 0.71 and 0.54 of them")
 
 
 if __name__ == "__main__":
