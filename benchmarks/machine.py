@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/machine.py [--json]
 
 Machines of the project's kind differ from one day to the next: the same `scoring build` took 14.5-16.1 s
-on 2026-11-25 and 25-44 s on 2026-11-29 (BENCHMARKS.md). The build's cost is dbt's Python (allocation-heavy)
+on 2026-11-25 and 20.7-44 s on 2026-11-29 (BENCHMARKS.md). The build's cost is dbt's Python (allocation-heavy)
 and DuckDB's grouped aggregation (random memory access over large hash tables); a plain arithmetic loop was
 as fast on both days. So these probes separate arithmetic from memory, and each figure recorded beside a
 build's time says which kind of machine it came from. About 10-15 s in all.
