@@ -6,7 +6,7 @@ export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test install browser clean
+.PHONY: run test test-fast lint install browser clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,19 @@ install: $(BIN)/.installed
 run: install
 	$(BIN)/scoring run
 
-## make test: the whole test suite (installs Chromium for the browser tests if missing)
-test: install browser
+## make test: lint, then the whole test suite (installs Chromium for the browser tests if missing)
+test: install browser lint
 	$(BIN)/python -m pytest
+
+## make test-fast: the unit tests only (no warehouse, no dbt, no server): under a minute
+test-fast: install
+	$(BIN)/python -m pytest tests/unit -q
+
+## make lint: Python style (ruff), the layers (import-linter)
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || bash scripts/install_chromium.sh

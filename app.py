@@ -1,10 +1,10 @@
 """The app: one FastAPI application serving the REST API under /api/v1 and the Gradio dashboard at /.
 
-    ScoringService (models_ml/service.py)  <-  REST routes (scoring/serve.py)
+    ScoringService (service/scoring_service.py)  <-  REST routes (api/routes.py)
                                            <-  dashboard callbacks (dashboard/ui.py)
 
 Both front ends translate HTTP or UI events into the same service calls. When `SCORING_USERS` names a
-users file, one gate (models_ml/auth.py) guards every route, Gradio's included; without it the server
+users file, one gate (api/security.py) guards every route, Gradio's included; without it the server
 only listens on loopback.
 """
 
@@ -17,13 +17,13 @@ import os
 import gradio as gr
 from fastapi import FastAPI
 
+from api.routes import BodyLimit, api_router, install_error_handlers
+from api.security import AuthGate, Sessions, UserStore, login_router
 from dashboard.ui import CSS, PAGE_TITLE, build_dashboard, theme
-from models_ml.auth import AuthGate, Sessions, UserStore, login_router
-from models_ml.service import ScoringService
-from scoring import ScoringError
-from scoring.progress import log
-from scoring.serve import BodyLimit, api_router, install_error_handlers
-from scoring.settings import Settings
+from kernel.errors import ScoringError
+from kernel.progress import log
+from kernel.settings import Settings
+from service.scoring_service import ScoringService
 
 # Gradio's queue runs this many dashboard events at once (DuckDB cursors are per thread).
 DASHBOARD_CONCURRENCY = int(os.environ.get("SCORING_DASHBOARD_CONCURRENCY", "8"))

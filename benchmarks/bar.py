@@ -41,31 +41,56 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.measure import run_measured  # noqa: E402
 
-TABLES = ("application_train", "application_test", "bureau", "bureau_balance", "previous_application",
-          "POS_CASH_balance", "installments_payments", "credit_card_balance")
+TABLES = (
+    "application_train",
+    "application_test",
+    "bureau",
+    "bureau_balance",
+    "previous_application",
+    "POS_CASH_balance",
+    "installments_payments",
+    "credit_card_balance",
+)
 DAYS_SENTINEL = 365243
 
 # Numeric aggregates per family (the baseline's choice of columns and aggregates).
 BUREAU_NUM = {
-    "DAYS_CREDIT": ["min", "max", "mean", "var"], "DAYS_CREDIT_ENDDATE": ["min", "max", "mean"],
-    "DAYS_CREDIT_UPDATE": ["mean"], "CREDIT_DAY_OVERDUE": ["max", "mean"], "AMT_CREDIT_MAX_OVERDUE": ["mean"],
-    "AMT_CREDIT_SUM": ["max", "mean", "sum"], "AMT_CREDIT_SUM_DEBT": ["max", "mean", "sum"],
-    "AMT_CREDIT_SUM_OVERDUE": ["mean"], "AMT_CREDIT_SUM_LIMIT": ["mean", "sum"], "AMT_ANNUITY": ["max", "mean"],
-    "CNT_CREDIT_PROLONG": ["sum"], "MONTHS_BALANCE_MIN": ["min"], "MONTHS_BALANCE_MAX": ["max"],
+    "DAYS_CREDIT": ["min", "max", "mean", "var"],
+    "DAYS_CREDIT_ENDDATE": ["min", "max", "mean"],
+    "DAYS_CREDIT_UPDATE": ["mean"],
+    "CREDIT_DAY_OVERDUE": ["max", "mean"],
+    "AMT_CREDIT_MAX_OVERDUE": ["mean"],
+    "AMT_CREDIT_SUM": ["max", "mean", "sum"],
+    "AMT_CREDIT_SUM_DEBT": ["max", "mean", "sum"],
+    "AMT_CREDIT_SUM_OVERDUE": ["mean"],
+    "AMT_CREDIT_SUM_LIMIT": ["mean", "sum"],
+    "AMT_ANNUITY": ["max", "mean"],
+    "CNT_CREDIT_PROLONG": ["sum"],
+    "MONTHS_BALANCE_MIN": ["min"],
+    "MONTHS_BALANCE_MAX": ["max"],
     "MONTHS_BALANCE_SIZE": ["mean", "sum"],
 }
 PREV_NUM = {
-    "AMT_ANNUITY": ["min", "max", "mean"], "AMT_APPLICATION": ["min", "max", "mean"],
-    "AMT_CREDIT": ["min", "max", "mean"], "APP_CREDIT_PERC": ["min", "max", "mean", "var"],
-    "AMT_DOWN_PAYMENT": ["min", "max", "mean"], "AMT_GOODS_PRICE": ["min", "max", "mean"],
-    "HOUR_APPR_PROCESS_START": ["min", "max", "mean"], "RATE_DOWN_PAYMENT": ["min", "max", "mean"],
-    "DAYS_DECISION": ["min", "max", "mean"], "CNT_PAYMENT": ["mean", "sum"],
+    "AMT_ANNUITY": ["min", "max", "mean"],
+    "AMT_APPLICATION": ["min", "max", "mean"],
+    "AMT_CREDIT": ["min", "max", "mean"],
+    "APP_CREDIT_PERC": ["min", "max", "mean", "var"],
+    "AMT_DOWN_PAYMENT": ["min", "max", "mean"],
+    "AMT_GOODS_PRICE": ["min", "max", "mean"],
+    "HOUR_APPR_PROCESS_START": ["min", "max", "mean"],
+    "RATE_DOWN_PAYMENT": ["min", "max", "mean"],
+    "DAYS_DECISION": ["min", "max", "mean"],
+    "CNT_PAYMENT": ["mean", "sum"],
 }
 POS_NUM = {"MONTHS_BALANCE": ["max", "mean", "size"], "SK_DPD": ["max", "mean"], "SK_DPD_DEF": ["max", "mean"]}
 INSTAL_NUM = {
-    "NUM_INSTALMENT_VERSION": ["nunique"], "DPD": ["max", "mean", "sum"], "DBD": ["max", "mean", "sum"],
-    "PAYMENT_PERC": ["max", "mean", "sum", "var"], "PAYMENT_DIFF": ["max", "mean", "sum", "var"],
-    "AMT_INSTALMENT": ["max", "mean", "sum"], "AMT_PAYMENT": ["min", "max", "mean", "sum"],
+    "NUM_INSTALMENT_VERSION": ["nunique"],
+    "DPD": ["max", "mean", "sum"],
+    "DBD": ["max", "mean", "sum"],
+    "PAYMENT_PERC": ["max", "mean", "sum", "var"],
+    "PAYMENT_DIFF": ["max", "mean", "sum", "var"],
+    "AMT_INSTALMENT": ["max", "mean", "sum"],
+    "AMT_PAYMENT": ["min", "max", "mean", "sum"],
     "DAYS_ENTRY_PAYMENT": ["max", "mean", "sum"],
 }
 CC_AGGS = ["min", "max", "mean", "sum", "var"]
@@ -87,8 +112,15 @@ def export_parquet(raw_db: Path, out: Path) -> None:
 
 # ---------------------------------------------------------------- DuckDB: straightforward SQL
 
-SQL_AGG = {"min": "min({})", "max": "max({})", "mean": "avg({})", "sum": "sum({})", "var": "var_samp({})",
-           "size": "count(*)", "nunique": "count(distinct {})"}
+SQL_AGG = {
+    "min": "min({})",
+    "max": "max({})",
+    "mean": "avg({})",
+    "sum": "sum({})",
+    "var": "var_samp({})",
+    "size": "count(*)",
+    "nunique": "count(distinct {})",
+}
 
 
 def _sql_aggs(spec: dict[str, list[str]], prefix: str) -> list[str]:
@@ -123,69 +155,80 @@ def duckdb_features(parquet: Path):
     con.execute("create table app as select * from application_train union all by name select * from application_test")
     app_text = _sql_text_columns(con, "app")
     app_dummies = _sql_dummies(con, "app", app_text)
-    con.execute(f"""create table app_f as select * exclude ({', '.join(app_text)}, DAYS_EMPLOYED),
+    con.execute(f"""create table app_f as select * exclude ({", ".join(app_text)}, DAYS_EMPLOYED),
         nullif(DAYS_EMPLOYED, {DAYS_SENTINEL}) as DAYS_EMPLOYED,
         nullif(DAYS_EMPLOYED, {DAYS_SENTINEL}) / nullif(DAYS_BIRTH, 0) as DAYS_EMPLOYED_PERC,
         AMT_INCOME_TOTAL / nullif(AMT_CREDIT, 0) as INCOME_CREDIT_PERC, AMT_INCOME_TOTAL / nullif(CNT_FAM_MEMBERS, 0) as INCOME_PER_PERSON,
         AMT_ANNUITY / nullif(AMT_INCOME_TOTAL, 0) as ANNUITY_INCOME_PERC, AMT_ANNUITY / nullif(AMT_CREDIT, 0) as PAYMENT_RATE,
-        {', '.join(f'{e} as "{n}"' for n, e in app_dummies.items())} from app""")
+        {", ".join(f'{e} as "{n}"' for n, e in app_dummies.items())} from app""")
 
     # Bureau balance per bureau credit, then bureau per client.
     bb_dummies = _sql_dummies(con, "bureau_balance", ["STATUS"])
     con.execute(f"""create table bb as select SK_ID_BUREAU, min(MONTHS_BALANCE) as MONTHS_BALANCE_MIN,
         max(MONTHS_BALANCE) as MONTHS_BALANCE_MAX, count(*) as MONTHS_BALANCE_SIZE,
-        {', '.join(f'avg({e}) as "{n}"' for n, e in bb_dummies.items())} from bureau_balance group by SK_ID_BUREAU""")
+        {", ".join(f'avg({e}) as "{n}"' for n, e in bb_dummies.items())} from bureau_balance group by SK_ID_BUREAU""")
     bureau_dummies = _sql_dummies(con, "bureau", _sql_text_columns(con, "bureau"))
     con.execute(f"""create table bureau_x as select b.*, bb.* exclude (SK_ID_BUREAU),
-        {', '.join(f'{e} as "{n}"' for n, e in bureau_dummies.items())}
+        {", ".join(f'{e} as "{n}"' for n, e in bureau_dummies.items())}
         from bureau b left join bb using (SK_ID_BUREAU)""")
     cat_means = [f'avg("{n}") as "BURO_{n}_MEAN"' for n in [*bureau_dummies, *bb_dummies]]
-    con.execute(f"create table buro as select SK_ID_CURR, {', '.join(_sql_aggs(BUREAU_NUM, 'BURO_') + cat_means)} "
-                "from bureau_x group by SK_ID_CURR")
+    con.execute(
+        f"create table buro as select SK_ID_CURR, {', '.join(_sql_aggs(BUREAU_NUM, 'BURO_') + cat_means)} "
+        "from bureau_x group by SK_ID_CURR"
+    )
     for split, level in (("ACTIVE", "Active"), ("CLOSED", "Closed")):
-        con.execute(f"create table buro_{split} as select SK_ID_CURR, {', '.join(_sql_aggs(BUREAU_NUM, split + '_'))} "
-                    f"from bureau_x where CREDIT_ACTIVE = '{level}' group by SK_ID_CURR")
+        con.execute(
+            f"create table buro_{split} as select SK_ID_CURR, {', '.join(_sql_aggs(BUREAU_NUM, split + '_'))} "
+            f"from bureau_x where CREDIT_ACTIVE = '{level}' group by SK_ID_CURR"
+        )
 
     # Previous applications: sentinels, one ratio, categories, approved and refused splits.
     prev_text = _sql_text_columns(con, "previous_application")
     prev_dummies = _sql_dummies(con, "previous_application", prev_text)
-    con.execute(f"""create table prev_x as select * exclude ({', '.join(PREV_DAYS)}),
-        {', '.join(f'nullif({c}, {DAYS_SENTINEL}) as {c}' for c in PREV_DAYS)},
+    con.execute(f"""create table prev_x as select * exclude ({", ".join(PREV_DAYS)}),
+        {", ".join(f"nullif({c}, {DAYS_SENTINEL}) as {c}" for c in PREV_DAYS)},
         AMT_APPLICATION / nullif(AMT_CREDIT, 0) as APP_CREDIT_PERC,
-        {', '.join(f'{e} as "{n}"' for n, e in prev_dummies.items())} from previous_application""")
+        {", ".join(f'{e} as "{n}"' for n, e in prev_dummies.items())} from previous_application""")
     cat_means = [f'avg("{n}") as "PREV_{n}_MEAN"' for n in prev_dummies]
-    con.execute(f"create table prev as select SK_ID_CURR, {', '.join(_sql_aggs(PREV_NUM, 'PREV_') + cat_means)} "
-                "from prev_x group by SK_ID_CURR")
+    con.execute(
+        f"create table prev as select SK_ID_CURR, {', '.join(_sql_aggs(PREV_NUM, 'PREV_') + cat_means)} "
+        "from prev_x group by SK_ID_CURR"
+    )
     for split, level in (("APPROVED", "Approved"), ("REFUSED", "Refused")):
-        con.execute(f"create table prev_{split} as select SK_ID_CURR, {', '.join(_sql_aggs(PREV_NUM, split + '_'))} "
-                    f"from prev_x where NAME_CONTRACT_STATUS = '{level}' group by SK_ID_CURR")
+        con.execute(
+            f"create table prev_{split} as select SK_ID_CURR, {', '.join(_sql_aggs(PREV_NUM, split + '_'))} "
+            f"from prev_x where NAME_CONTRACT_STATUS = '{level}' group by SK_ID_CURR"
+        )
 
     # POS cash, instalments, credit card.
     pos_dummies = _sql_dummies(con, "pos_cash_balance", ["NAME_CONTRACT_STATUS"])
-    con.execute(f"""create table pos as select SK_ID_CURR, {', '.join(_sql_aggs(POS_NUM, 'POS_'))},
-        {', '.join(f'avg({e}) as "POS_{n}_MEAN"' for n, e in pos_dummies.items())}, count(*) as POS_COUNT
+    con.execute(f"""create table pos as select SK_ID_CURR, {", ".join(_sql_aggs(POS_NUM, "POS_"))},
+        {", ".join(f'avg({e}) as "POS_{n}_MEAN"' for n, e in pos_dummies.items())}, count(*) as POS_COUNT
         from pos_cash_balance group by SK_ID_CURR""")
-    con.execute(f"""create table ins as select SK_ID_CURR, {', '.join(_sql_aggs(INSTAL_NUM, 'INSTAL_'))},
+    con.execute(f"""create table ins as select SK_ID_CURR, {", ".join(_sql_aggs(INSTAL_NUM, "INSTAL_"))},
         count(*) as INSTAL_COUNT from (select *, AMT_PAYMENT / nullif(AMT_INSTALMENT, 0) as PAYMENT_PERC,
         AMT_INSTALMENT - AMT_PAYMENT as PAYMENT_DIFF,
         DAYS_ENTRY_PAYMENT - DAYS_INSTALMENT as DAYS_LATE,
         case when DAYS_LATE < 0 then 0 else DAYS_LATE end as DPD, case when DAYS_LATE > 0 then 0 else -DAYS_LATE end as DBD
         from installments_payments) group by SK_ID_CURR""")
     cc_dummies = _sql_dummies(con, "credit_card_balance", ["NAME_CONTRACT_STATUS"])
-    cc_numeric = [r[0] for r in con.execute("describe credit_card_balance").fetchall()
-                  if r[1] != "VARCHAR" and r[0] not in ("SK_ID_PREV", "SK_ID_CURR")]
+    cc_numeric = [
+        r[0]
+        for r in con.execute("describe credit_card_balance").fetchall()
+        if r[1] != "VARCHAR" and r[0] not in ("SK_ID_PREV", "SK_ID_CURR")
+    ]
     cc_columns = {c: c for c in cc_numeric} | cc_dummies
     con.execute(f"""create table cc as select SK_ID_CURR,
-        {', '.join(f'{SQL_AGG[a].format(e)} as "CC_{n}_{a.upper()}"' for n, e in cc_columns.items() for a in CC_AGGS)},
+        {", ".join(f'{SQL_AGG[a].format(e)} as "CC_{n}_{a.upper()}"' for n, e in cc_columns.items() for a in CC_AGGS)},
         count(*) as CC_COUNT from credit_card_balance group by SK_ID_CURR""")
 
     parts = ["buro", "buro_ACTIVE", "buro_CLOSED", "prev", "prev_APPROVED", "prev_REFUSED", "pos", "ins", "cc"]
-    con.execute("create table features as select * from app_f "
-                + " ".join(f"left join {p} using (SK_ID_CURR)" for p in parts))
+    con.execute("create table features as select * from app_f " + " ".join(f"left join {p} using (SK_ID_CURR)" for p in parts))
     return con
 
 
 # ---------------------------------------------------------------- pandas 3 (pyarrow)
+
 
 def _pd_aggs(frame, spec: dict[str, list[str]], prefix: str):
     out = frame.groupby("SK_ID_CURR").agg(spec)
@@ -236,10 +279,11 @@ def pandas_features(parquet: Path):
     bureau, bureau_cat = _pd_one_hot(bureau, _text_columns(bureau))
     bureau = bureau.join(bb_agg, on="SK_ID_BUREAU")
     del bb_agg
-    buro = _pd_aggs(bureau, BUREAU_NUM, "BURO_").join(
-        _pd_aggs(bureau, {c: ["mean"] for c in [*bureau_cat, *bb_cat]}, "BURO_"))
-    splits = [_pd_aggs(bureau[active == level], BUREAU_NUM, split + "_")
-              for split, level in (("ACTIVE", "Active"), ("CLOSED", "Closed"))]
+    buro = _pd_aggs(bureau, BUREAU_NUM, "BURO_").join(_pd_aggs(bureau, {c: ["mean"] for c in [*bureau_cat, *bb_cat]}, "BURO_"))
+    splits = [
+        _pd_aggs(bureau[active == level], BUREAU_NUM, split + "_")
+        for split, level in (("ACTIVE", "Active"), ("CLOSED", "Closed"))
+    ]
     del bureau
 
     prev = read("previous_application")
@@ -249,8 +293,10 @@ def pandas_features(parquet: Path):
         prev[c] = prev[c].replace(DAYS_SENTINEL, np.nan)
     prev["APP_CREDIT_PERC"] = prev["AMT_APPLICATION"] / _nonzero(prev["AMT_CREDIT"])
     prev_agg = _pd_aggs(prev, PREV_NUM, "PREV_").join(_pd_aggs(prev, {c: ["mean"] for c in prev_cat}, "PREV_"))
-    splits += [_pd_aggs(prev[status == level], PREV_NUM, split + "_")
-               for split, level in (("APPROVED", "Approved"), ("REFUSED", "Refused"))]
+    splits += [
+        _pd_aggs(prev[status == level], PREV_NUM, split + "_")
+        for split, level in (("APPROVED", "Approved"), ("REFUSED", "Refused"))
+    ]
     del prev
 
     pos, pos_cat = _pd_one_hot(read("POS_CASH_balance"), ["NAME_CONTRACT_STATUS"])
@@ -336,13 +382,17 @@ def main() -> None:
                 sys.exit(f"bar: {engine} failed (exit {m.status})")
             result = json.loads(out_file.read_text().splitlines()[-1])
             seconds[engine] = result["seconds"]
-            print(f"run {run}: {engine:6s} features {result['seconds']:.1f} s ({m.seconds:.1f} s wall with start-up), "
-                  f"{m.cpu:.1f} s CPU, peak RSS {m.peak_mb:,.0f} MB; {result['rows']:,} rows x {result['columns']} columns; "
-                  f"load average {os.getloadavg()[0]:.1f}")
+            print(
+                f"run {run}: {engine:6s} features {result['seconds']:.1f} s ({m.seconds:.1f} s wall with start-up), "
+                f"{m.cpu:.1f} s CPU, peak RSS {m.peak_mb:,.0f} MB; {result['rows']:,} rows x {result['columns']} columns; "
+                f"load average {os.getloadavg()[0]:.1f}"
+            )
         if "build" in seconds:
             print(f"run {run}: build / bar: " + ", ".join(f"{seconds['build'] / seconds[e]:.2f} ({e})" for e in engines))
-    print("issue 3's figures for the bar (another day): DuckDB 21 s and 8.9 GB, pandas 27.6 s and 4.35 GB; "
-          "its 15 s target is 0.71 and 0.54 of them")
+    print(
+        "issue 3's figures for the bar (another day): DuckDB 21 s and 8.9 GB, pandas 27.6 s and 4.35 GB; "
+        "its 15 s target is 0.71 and 0.54 of them"
+    )
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from benchmarks.measure import Measured, in_fresh_process, run_measured  # noqa:
 
 
 def generate_data(data: Path, scale: str | float) -> None:
-    from scoring.generate import generate, is_complete
+    from pipeline.generate import generate, is_complete
 
     if not is_complete(data):
         generate(data, scale=scale, seed=42, fmt="csv")
@@ -48,7 +48,7 @@ def timed_build(warehouse: Path) -> Measured:
 
 def per_node_seconds(warehouse: Path) -> list[tuple[str, float]]:
     """(kind.name, seconds) of every node of the last build, slowest first."""
-    from scoring.build import LAST_BUILD_REPORT
+    from pipeline.build import LAST_BUILD_REPORT
 
     nodes = json.loads((warehouse / "build" / LAST_BUILD_REPORT).read_text())["nodes"]
     return sorted(((f"{n['kind']}.{n['name']}", n["seconds"]) for n in nodes), key=lambda x: -x[1])
@@ -85,14 +85,17 @@ def main() -> None:
         tests = sum(s for n, s in nodes if n.startswith(("test.", "unit_test.")))
         hooks = sum(s for n, s in nodes if n.startswith("operation."))
         size = (warehouse / "scoring.duckdb").stat().st_size / 1e9
-        print(f"run {run}: scoring build {seconds:.1f} s wall, {cpu:.1f} s CPU, peak RSS {peak_mb:,.0f} MB; "
-              f"scoring.duckdb {size:.2f} GB; load average {os.getloadavg()[0]:.1f}")
-        print(f"  models {sum(s for _, s in models):.1f} s, tests {tests:.1f} s, hooks (incl. publication) {hooks:.1f} s, "
-              f"dbt start-up/parse/other {seconds - sum(s for _, s in nodes):.1f} s")
+        print(
+            f"run {run}: scoring build {seconds:.1f} s wall, {cpu:.1f} s CPU, peak RSS {peak_mb:,.0f} MB; "
+            f"scoring.duckdb {size:.2f} GB; load average {os.getloadavg()[0]:.1f}"
+        )
+        print(
+            f"  models {sum(s for _, s in models):.1f} s, tests {tests:.1f} s, hooks (incl. publication) {hooks:.1f} s, "
+            f"dbt start-up/parse/other {seconds - sum(s for _, s in nodes):.1f} s"
+        )
         for name, s in models:
             print(f"  {s:6.2f} s  {name.split('.', 2)[-1]}")
-    print("target: <= 15 s wall and <= 3 GB peak (issue 3); machine shared with other work, see load average:",
-          os.getloadavg())
+    print("target: <= 15 s wall and <= 3 GB peak (issue 3); machine shared with other work, see load average:", os.getloadavg())
 
 
 if __name__ == "__main__":

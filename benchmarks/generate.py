@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from scoring.generate import generate
-from scoring.generator import MARKER
+from pipeline.generate import generate
+from pipeline.generator import MARKER
 
 
 def main() -> None:
@@ -35,8 +35,10 @@ def main() -> None:
         size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     rows = sum(summary["rows"].values())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # KiB -> GiB
-    print(f"scale {summary['scale']:g} ({args.format}): {rows:,} rows, {size / 1e9:.2f} GB in {seconds:.1f} s "
-          f"= {rows / seconds:,.0f} rows/s; peak RSS {peak:.2f} GiB")
+    print(
+        f"scale {summary['scale']:g} ({args.format}): {rows:,} rows, {size / 1e9:.2f} GB in {seconds:.1f} s "
+        f"= {rows / seconds:,.0f} rows/s; peak RSS {peak:.2f} GiB"
+    )
     for name, n in summary["rows"].items():
         print(f"  {name:32s} {n:>12,}")
     print(f"  train TARGET rate {summary['train_target_rate']:.4f}, oracle AUC {summary['oracle_auc']:.4f}")

@@ -20,7 +20,7 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from scoring.generate import generate
+from pipeline.generate import generate
 
 SIDE_FEATURES = """
 with b as (
@@ -59,8 +59,18 @@ order by a.SK_ID_CURR
 def cv_auc(x, y: np.ndarray, seed: int) -> float:
     oof = np.zeros(len(y))
     for train, valid in StratifiedKFold(5, shuffle=True, random_state=seed).split(x, y):
-        model = lgb.LGBMClassifier(n_estimators=200, learning_rate=0.08, num_leaves=31, min_child_samples=50,
-                                   subsample=0.8, subsample_freq=1, colsample_bytree=0.7, verbose=-1, random_state=seed, n_jobs=2)
+        model = lgb.LGBMClassifier(
+            n_estimators=200,
+            learning_rate=0.08,
+            num_leaves=31,
+            min_child_samples=50,
+            subsample=0.8,
+            subsample_freq=1,
+            colsample_bytree=0.7,
+            verbose=-1,
+            random_state=seed,
+            n_jobs=2,
+        )
         model.fit(x.iloc[train], y[train])
         oof[valid] = model.predict_proba(x.iloc[valid])[:, 1]
     return roc_auc_score(y, oof)
@@ -73,7 +83,7 @@ def measure(data: Path, seed: int) -> dict:
     truth = con.execute(f"select * from read_csv('{data}/truth/true_pd.csv') where IS_TRAIN = 1 order by SK_ID_CURR").df()
     y = app.pop("TARGET").to_numpy()
     app = app.drop(columns=["SK_ID_CURR"])
-    for col in app.columns[app.dtypes == object].tolist() + app.select_dtypes("string").columns.tolist():
+    for col in app.columns[app.dtypes == object].tolist() + app.select_dtypes("string").columns.tolist():  # noqa: E721
         app[col] = app[col].astype("category")
     both = app.join(side.drop(columns=["SK_ID_CURR"]))
     return {

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/ingest.py [--data DIR] [--scale full|FRACTION] [--resample]
 
-The data comes from `scoring.generate` (reused if DIR already holds it). `--resample` instead writes
+The data comes from `pipeline.generate` (reused if DIR already holds it). `--resample` instead writes
 real sample rows again and again with fresh keys (the fallback used before the generator existed).
 The ingest runs as the real CLI in a child process, so its seconds and peak RSS are its own.
 Prints seconds, rows/s and peak RSS; the target is at most 30 s on the 2-core machine.
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.measure import in_fresh_process, run_measured  # noqa: E402
-from scoring.kaggle_schema import FILES, SUBMISSION  # noqa: E402
+from kernel.kaggle_schema import FILES, SUBMISSION  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 
@@ -68,7 +68,7 @@ def make_data(out: Path, scale: str | float, resample: bool) -> None:
         if not (out / ".complete").exists():
             resample_real(out, 1.0 if scale == "full" else float(scale))
         return
-    from scoring.generate import generate, is_complete
+    from pipeline.generate import generate, is_complete
 
     if not is_complete(out):
         generate(out, scale=scale, seed=42, fmt="csv")

@@ -19,7 +19,11 @@ import time
 import httpx
 from gradio_client import Client
 
-ENDPOINTS = {"score": "/api/v1/clients/{id}/score", "explanation": "/api/v1/clients/{id}/explanation", "neighbors": "/api/v1/clients/{id}/neighbors"}
+ENDPOINTS = {
+    "score": "/api/v1/clients/{id}/score",
+    "explanation": "/api/v1/clients/{id}/explanation",
+    "neighbors": "/api/v1/clients/{id}/neighbors",
+}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -111,11 +115,15 @@ def main() -> None:
     for name in ENDPOINTS:
         times = api_latency(args.url, auth, name, ids, args.clients)
         ms = [t * 1000 for t in times]
-        print(f"api {name:<12} {len(ms)} requests, {args.clients} concurrent clients: "
-              f"p50 {statistics.median(ms):.1f} ms, p95 {percentile(ms, 0.95):.1f} ms, max {max(ms):.1f} ms")
+        print(
+            f"api {name:<12} {len(ms)} requests, {args.clients} concurrent clients: "
+            f"p50 {statistics.median(ms):.1f} ms, p95 {percentile(ms, 0.95):.1f} ms, max {max(ms):.1f} ms"
+        )
     times = dashboard_switch(args.url, auth, ids[: args.switches])
-    print(f"dashboard client switch (every panel, both comparison charts), {len(times)} switches: "
-          f"p50 {statistics.median(times):.2f} s, p95 {percentile(times, 0.95):.2f} s, max {max(times):.2f} s")
+    print(
+        f"dashboard client switch (every panel, both comparison charts), {len(times)} switches: "
+        f"p50 {statistics.median(times):.2f} s, p95 {percentile(times, 0.95):.2f} s, max {max(times):.2f} s"
+    )
 
 
 if __name__ == "__main__":

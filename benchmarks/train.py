@@ -21,16 +21,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import models_ml  # noqa: E402,F401  (sets OpenMP's passive waiting before LightGBM loads)
-import duckdb  # noqa: E402
-import numpy as np  # noqa: E402
-from sklearn.metrics import roc_auc_score  # noqa: E402
+import duckdb
+import numpy as np
+from sklearn.metrics import roc_auc_score
 
-from models_ml.batch import score_all  # noqa: E402
-from models_ml.data import feature_columns, open_features  # noqa: E402
-from models_ml.service import ScoringService  # noqa: E402
-from models_ml.train import train  # noqa: E402
-from scoring.settings import Settings  # noqa: E402
+import models_ml  # noqa: F401  (sets OpenMP's passive waiting before LightGBM loads)
+from kernel.settings import Settings
+from models_ml.batch import score_all
+from models_ml.data import feature_columns, open_features
+from models_ml.train import train
+from service.scoring_service import ScoringService
 
 
 def oracle_auc(data: Path, settings: Settings) -> float:
@@ -47,7 +47,12 @@ def batch_score(settings: Settings) -> tuple[int, float]:
 
 def latencies(settings: Settings, n: int = 200, seed: int = 0) -> dict[str, tuple[float, float]]:
     svc = ScoringService(settings)
-    ids = [i for (i,) in svc._cur().execute(f"select sk_id_curr from client_features using sample reservoir({n} rows) repeatable ({seed})").fetchall()]
+    ids = [
+        i
+        for (i,) in svc._cur()
+        .execute(f"select sk_id_curr from client_features using sample reservoir({n} rows) repeatable ({seed})")
+        .fetchall()
+    ]
     out = {}
     for name, fn in (("score", svc.score), ("explanation", svc.explanation), ("neighbours (k=20)", svc.neighbors)):
         fn(ids[0])  # warm: model load, column caches
@@ -70,9 +75,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench_train_") as tmp:
         data, warehouse = args.data, args.warehouse
         if warehouse is None:
-            from scoring.build import build
-            from scoring.generate import generate
-            from scoring.ingest import ingest
+            from pipeline.build import build
+            from pipeline.generate import generate
+            from pipeline.ingest import ingest
 
             warehouse = Path(tmp) / "warehouse"
             settings = Settings(warehouse=warehouse)
@@ -97,11 +102,15 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, shared with other work while measuring")
     print(f"train rows: {result.rows:,}   features: {n_feat}   folds: 5")
     print(f"training (5-fold CV + calibration + baselines + final model + SHAP + tables): {train_s:.1f} s")
-    print(f"OOF AUC: {result.oof_auc:.4f}   logistic baseline: {result.baseline_auc['logistic']:.4f}   dummy: {result.baseline_auc['dummy']:.4f}")
+    print(
+        f"OOF AUC: {result.oof_auc:.4f}   logistic baseline: {result.baseline_auc['logistic']:.4f}   dummy: {result.baseline_auc['dummy']:.4f}"
+    )
     if oracle is not None:
         print(f"oracle AUC (true PD): {oracle:.4f}   OOF / oracle: {result.oof_auc / oracle:.1%}   (aim >= 97%)")
     c = result.cost_per_client
-    print(f"threshold: {result.threshold:.3f}   cost/client: model {c['model']:.4f}, accept all {c['accept_all']:.4f}, at 0.5 {c['threshold_0_5']:.4f}   Brier: {result.brier:.4f}")
+    print(
+        f"threshold: {result.threshold:.3f}   cost/client: model {c['model']:.4f}, accept all {c['accept_all']:.4f}, at 0.5 {c['threshold_0_5']:.4f}   Brier: {result.brier:.4f}"
+    )
     print(f"batch scoring of every client (read mart + predict + calibrate): {n_scored:,} clients in {score_s:.1f} s")
     for name, (p50, p95) in lat.items():
         print(f"{name} latency over 200 clients: p50 {p50:.1f} ms, p95 {p95:.1f} ms")

@@ -40,11 +40,16 @@ CLASS_STYLE = {
 
 
 # Colours that text is drawn in, and what it is drawn on (the browser test checks every SVG text too).
-TEXT_COLOURS = {"ink": (INK, "#ffffff"), "grey": (GREY, "#ffffff"), "blue": (BLUE, "#ffffff"), "vermillion": (VERMILLION_TEXT, "#ffffff")}
+TEXT_COLOURS = {
+    "ink": (INK, "#ffffff"),
+    "grey": (GREY, "#ffffff"),
+    "blue": (BLUE, "#ffffff"),
+    "vermillion": (VERMILLION_TEXT, "#ffffff"),
+}
 
 
 def _luminance(colour: str) -> float:
-    rgb = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    rgb = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
@@ -100,8 +105,14 @@ def gauge(probability: float, threshold: float) -> tuple[go.Figure, str]:
             mode="gauge+number+delta",
             value=round(p, 2),
             number=dict(suffix=" %", valueformat=".2f" if p < 1 else ".1f", font=dict(size=40)),
-            delta=dict(reference=round(t, 1), valueformat=".1f", suffix=" pts vs the limit", font=dict(size=15),
-                       increasing=dict(color=VERMILLION_TEXT, symbol="▲ "), decreasing=dict(color=BLUE, symbol="▼ ")),
+            delta=dict(
+                reference=round(t, 1),
+                valueformat=".1f",
+                suffix=" pts vs the limit",
+                font=dict(size=15),
+                increasing=dict(color=VERMILLION_TEXT, symbol="▲ "),
+                decreasing=dict(color=BLUE, symbol="▼ "),
+            ),
             gauge=dict(
                 axis=dict(range=[0, axis_max], ticksuffix=" %", tickfont=dict(size=12)),
                 bar=dict(color=GREY, thickness=0.22),
@@ -117,9 +128,18 @@ def gauge(probability: float, threshold: float) -> tuple[go.Figure, str]:
     # Under the dial, in its own strip, so it never crosses the arc.
     fig.add_annotation(
         text=f"blue band: accepted below {t:.1f} %  ·  orange band: refused from {t:.1f} %<br>black tick: the limit  ·  grey bar: this client",
-        x=0.5, y=0.0, xref="paper", yref="paper", xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=13, color=INK),
+        x=0.5,
+        y=0.0,
+        xref="paper",
+        yref="paper",
+        xanchor="center",
+        yanchor="bottom",
+        showarrow=False,
+        font=dict(size=13, color=INK),
     )
-    _layout(fig, f"Probability of default — {'REFUSED' if refused else 'ACCEPTED'}", height=340, margin=dict(l=30, r=30, t=60, b=10))
+    _layout(
+        fig, f"Probability of default — {'REFUSED' if refused else 'ACCEPTED'}", height=340, margin=dict(l=30, r=30, t=60, b=10)
+    )
     distance = p - t
     alt = (
         f"Gauge: probability of default {p:.1f} % against a threshold of {t:.1f} %; "
@@ -132,7 +152,9 @@ def gauge(probability: float, threshold: float) -> tuple[go.Figure, str]:
 # --- explanations ----------------------------------------------------------------------------------
 
 
-def explanation_bars(contributions: Sequence[dict], rest: dict | None, title: str = "What moved this client's score") -> tuple[go.Figure, str]:
+def explanation_bars(
+    contributions: Sequence[dict], rest: dict | None, title: str = "What moved this client's score"
+) -> tuple[go.Figure, str]:
     """Horizontal bars of SHAP contributions (log-odds), the largest on top, each labelled with the client's value."""
     items = list(contributions)
     texts = [_text(c) for c in items]
@@ -160,7 +182,9 @@ def explanation_bars(contributions: Sequence[dict], rest: dict | None, title: st
     )
     lines = sum(wrap(t, 48).count("<br>") + 1 for t in texts)
     _layout(fig, title, height=max(320, 22 * lines + 14 * len(values) + 110), margin=dict(l=10, r=30, t=60, b=50))
-    fig.update_xaxes(title="← lowers the risk · raises the risk → (log-odds)", zeroline=True, zerolinecolor=INK, range=_padded(values, 0.45))
+    fig.update_xaxes(
+        title="← lowers the risk · raises the risk → (log-odds)", zeroline=True, zerolinecolor=INK, range=_padded(values, 0.45)
+    )
     fig.update_yaxes(showgrid=False)
     up = [c for c in items if c["contribution"] > 0][:3]
     down = [c for c in items if c["contribution"] < 0][:3]
@@ -171,7 +195,7 @@ def explanation_bars(contributions: Sequence[dict], rest: dict | None, title: st
 
 
 def _text(c: dict) -> str:
-    """'Label — value' from the service (models_ml.presentation); older payloads lack it."""
+    """'Label — value' from the service (service.wording); older payloads lack it."""
     return c.get("text") or f"{c['label']} — {format_value(c.get('value'))}"
 
 
@@ -186,13 +210,32 @@ def importance_bars(importance: Sequence[dict], top: int = 15) -> tuple[go.Figur
     items = sorted(importance, key=lambda r: -float(r["mean_abs_shap"]))[:top]
     labels = [wrap(r.get("label") or r["feature"], 48) for r in items][::-1]
     values = [float(r["mean_abs_shap"]) for r in items][::-1]
-    fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker_color=BLUE, text=[f"{v:.3f}" for v in values],
-                           textposition="outside", textfont=dict(color=INK, size=13), cliponaxis=False))
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            marker_color=BLUE,
+            text=[f"{v:.3f}" for v in values],
+            textposition="outside",
+            textfont=dict(color=INK, size=13),
+            cliponaxis=False,
+        )
+    )
     lines = sum(lbl.count("<br>") + 1 for lbl in labels)
-    _layout(fig, "What matters for all clients", height=max(320, 20 * lines + 12 * len(values) + 110), margin=dict(l=10, r=30, t=60, b=50))
+    _layout(
+        fig,
+        "What matters for all clients",
+        height=max(320, 20 * lines + 12 * len(values) + 110),
+        margin=dict(l=10, r=30, t=60, b=50),
+    )
     fig.update_xaxes(title="average size of the contribution (mean |SHAP|, log-odds)", range=_padded(values, 0.15))
     fig.update_yaxes(showgrid=False)
-    alt = "Global importance, most important first: " + ", ".join(f"{r.get('label') or r['feature']} ({float(r['mean_abs_shap']):.3f})" for r in items[:8]) + "."
+    alt = (
+        "Global importance, most important first: "
+        + ", ".join(f"{r.get('label') or r['feature']} ({float(r['mean_abs_shap']):.3f})" for r in items[:8])
+        + "."
+    )
     return fig, alt
 
 
@@ -203,7 +246,9 @@ def _finite(values) -> list[float]:
     return [float(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
 
 
-def box_by_class(stats: dict[str, list[dict]], client: dict[str, float | None], features: Sequence[str], labels: dict[str, str]) -> tuple[go.Figure, str]:
+def box_by_class(
+    stats: dict[str, list[dict]], client: dict[str, float | None], features: Sequence[str], labels: dict[str, str]
+) -> tuple[go.Figure, str]:
     """One panel per feature, one box per outcome (drawn from quartiles computed in SQL over the whole
     population), and the client as a dashed line labelled "this client".
 
@@ -212,7 +257,9 @@ def box_by_class(stats: dict[str, list[dict]], client: dict[str, float | None], 
     features = [f for f in features if stats.get(f)]
     if not features:
         return empty("Choose at least one feature to compare.")
-    fig = make_subplots(rows=1, cols=len(features), subplot_titles=[wrap(labels.get(f, f), 34) for f in features], horizontal_spacing=0.1)
+    fig = make_subplots(
+        rows=1, cols=len(features), subplot_titles=[wrap(labels.get(f, f), 34) for f in features], horizontal_spacing=0.1
+    )
     alt_parts = []
     for col, feature in enumerate(features, start=1):
         medians = []
@@ -223,24 +270,47 @@ def box_by_class(stats: dict[str, list[dict]], client: dict[str, float | None], 
             colour, symbol = CLASS_STYLE.get(cls, CLASS_STYLE["unknown"])
             name = f"{cls}<br>n={int(row['n_values']):,}"
             fig.add_trace(
-                go.Box(x=[name], q1=[row["q1"]], median=[row["median"]], q3=[row["q3"]], lowerfence=[row["min"]], upperfence=[row["max"]],
-                       mean=[row["mean"]] if row.get("mean") is not None else None, name=cls, marker=dict(color=colour, symbol=symbol),
-                       line=dict(color=colour, width=2), fillcolor="rgba(0,0,0,0)", boxpoints=False, showlegend=False),
-                row=1, col=col,
+                go.Box(
+                    x=[name],
+                    q1=[row["q1"]],
+                    median=[row["median"]],
+                    q3=[row["q3"]],
+                    lowerfence=[row["min"]],
+                    upperfence=[row["max"]],
+                    mean=[row["mean"]] if row.get("mean") is not None else None,
+                    name=cls,
+                    marker=dict(color=colour, symbol=symbol),
+                    line=dict(color=colour, width=2),
+                    fillcolor="rgba(0,0,0,0)",
+                    boxpoints=False,
+                    showlegend=False,
+                ),
+                row=1,
+                col=col,
             )
-            medians.append(f"{cls} median {format_value(row['median'])} (quartiles {format_value(row['q1'])} to {format_value(row['q3'])})")
+            medians.append(
+                f"{cls} median {format_value(row['median'])} (quartiles {format_value(row['q1'])} to {format_value(row['q3'])})"
+            )
         value = client.get(feature)
         if value is not None and not (isinstance(value, float) and math.isnan(value)):
             # A dashed line across the boxes, labelled in words, so the client's place needs no colour.
-            fig.add_hline(y=float(value), line=dict(color=INK, width=2, dash="dash"), row=1, col=col,
-                          annotation_text=f"this client: {format_value(value)}", annotation_position="top left",
-                          annotation_font=dict(size=12, color=INK))
+            fig.add_hline(
+                y=float(value),
+                line=dict(color=INK, width=2, dash="dash"),
+                row=1,
+                col=col,
+                annotation_text=f"this client: {format_value(value)}",
+                annotation_position="top left",
+                annotation_font=dict(size=12, color=INK),
+            )
         alt_parts.append(f"{labels.get(feature, feature)}: this client {format_value(value)}; " + "; ".join(medians))
     _layout(fig, "The client against the population, by outcome", height=480, margin=dict(l=10, r=20, t=110, b=40))
     return fig, "Box plots by outcome. " + ". ".join(alt_parts) + "."
 
 
-def scatter_by_class(rows: Sequence[dict], client: dict[str, float | None], fx: str, fy: str, labels: dict[str, str]) -> tuple[go.Figure, str]:
+def scatter_by_class(
+    rows: Sequence[dict], client: dict[str, float | None], fx: str, fy: str, labels: dict[str, str]
+) -> tuple[go.Figure, str]:
     """The sampled population, one trace per outcome (shape + colour + legend), the client as a labelled star."""
     fig = go.Figure()
     counts = []
@@ -254,14 +324,26 @@ def scatter_by_class(rows: Sequence[dict], client: dict[str, float | None], fx: 
         colour, symbol = CLASS_STYLE.get(cls, CLASS_STYLE["unknown"])
         counts.append(f"{len(pairs):,} {cls}")
         fig.add_trace(
-            go.Scattergl(x=[p[0] for p in pairs], y=[p[1] for p in pairs], mode="markers", name=cls,
-                         marker=dict(color=colour, symbol=symbol, size=7, opacity=0.6))
+            go.Scattergl(
+                x=[p[0] for p in pairs],
+                y=[p[1] for p in pairs],
+                mode="markers",
+                name=cls,
+                marker=dict(color=colour, symbol=symbol, size=7, opacity=0.6),
+            )
         )
     cx, cy = client.get(fx), client.get(fy)
     if cx is not None and cy is not None:
         fig.add_trace(
-            go.Scatter(x=[cx], y=[cy], mode="markers+text", name="this client", text=["this client"], textposition="top center",
-                       marker=dict(symbol="star", size=22, color=INK, line=dict(color="white", width=2)))
+            go.Scatter(
+                x=[cx],
+                y=[cy],
+                mode="markers+text",
+                name="this client",
+                text=["this client"],
+                textposition="top center",
+                marker=dict(symbol="star", size=22, color=INK, line=dict(color="white", width=2)),
+            )
         )
     lx, ly = labels.get(fx, fx), labels.get(fy, fy)
     _layout(fig, wrap(f"{ly} against {lx}", 90), height=480, legend=dict(title="outcome (shape and colour)"))
@@ -284,7 +366,10 @@ def roc(points: Sequence[dict], auc: float | None) -> tuple[go.Figure, str]:
     _layout(fig, title, height=420, legend=dict(x=0.98, y=0.02, xanchor="right", yanchor="bottom", bgcolor="white"))
     fig.update_xaxes(title="good clients refused (false positive rate)", range=[0, 1])
     fig.update_yaxes(title="defaulters caught<br>(true positive rate)", range=[0, 1])
-    return fig, f"ROC curve of the out-of-fold predictions{f', area under the curve {auc:.3f}' if auc is not None else ''}; the dashed diagonal is chance."
+    return (
+        fig,
+        f"ROC curve of the out-of-fold predictions{f', area under the curve {auc:.3f}' if auc is not None else ''}; the dashed diagonal is chance.",
+    )
 
 
 def cost_curve(curve: Sequence[dict], threshold: float, costs: dict | None = None) -> tuple[go.Figure, str]:
@@ -294,16 +379,35 @@ def cost_curve(curve: Sequence[dict], threshold: float, costs: dict | None = Non
     chosen = min(range(len(xs)), key=lambda i: abs(xs[i] - threshold)) if xs else None
     if chosen is not None:
         fig.add_vline(x=threshold, line=dict(color=VERMILLION, width=2, dash="dash"))
-        fig.add_trace(go.Scatter(x=[threshold], y=[ys[chosen]], mode="markers+text", text=[f"chosen threshold {threshold:.3f}"],
-                                 textposition="middle right", textfont=dict(color=INK), marker=dict(symbol="diamond", size=14, color=VERMILLION),
-                                 name="chosen threshold"))
-    cost_txt = f"<br><sup>a missed default costs {costs.get('fn')}, a refused good client {costs.get('fp')}</sup>" if costs else ""
-    _layout(fig, "Expected cost per client by threshold" + cost_txt, height=420, margin=dict(l=10, r=20, t=80, b=40),
-            legend=dict(x=0.98, y=0.98, xanchor="right", bgcolor="white"))
+        fig.add_trace(
+            go.Scatter(
+                x=[threshold],
+                y=[ys[chosen]],
+                mode="markers+text",
+                text=[f"chosen threshold {threshold:.3f}"],
+                textposition="middle right",
+                textfont=dict(color=INK),
+                marker=dict(symbol="diamond", size=14, color=VERMILLION),
+                name="chosen threshold",
+            )
+        )
+    cost_txt = (
+        f"<br><sup>a missed default costs {costs.get('fn')}, a refused good client {costs.get('fp')}</sup>" if costs else ""
+    )
+    _layout(
+        fig,
+        "Expected cost per client by threshold" + cost_txt,
+        height=420,
+        margin=dict(l=10, r=20, t=80, b=40),
+        legend=dict(x=0.98, y=0.98, xanchor="right", bgcolor="white"),
+    )
     fig.update_xaxes(title="threshold on the probability of default")
     fig.update_yaxes(title="cost per client")
     best = f"; the chosen threshold {threshold:.3f} costs {ys[chosen]:.3f} per client" if chosen is not None else ""
-    return fig, f"Line chart of expected cost per client for thresholds from {min(xs, default=0):.2f} to {max(xs, default=1):.2f}{best}."
+    return (
+        fig,
+        f"Line chart of expected cost per client for thresholds from {min(xs, default=0):.2f} to {max(xs, default=1):.2f}{best}.",
+    )
 
 
 def calibration(bins: Sequence[dict]) -> tuple[go.Figure, str]:
@@ -312,11 +416,26 @@ def calibration(bins: Sequence[dict]) -> tuple[go.Figure, str]:
     ns = [int(b.get("count", 0)) for b in bins]
     top = max(xs + ys + [0.05]) * 1.05
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", name="perfect calibration", line=dict(color=GREY, dash="dash")))
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name="model", marker=dict(size=9, color=BLUE), line=dict(color=BLUE),
-                             customdata=ns, hovertemplate="predicted %{x:.3f}<br>observed %{y:.3f}<br>n=%{customdata}<extra></extra>"))
+    fig.add_trace(
+        go.Scatter(x=[0, top], y=[0, top], mode="lines", name="perfect calibration", line=dict(color=GREY, dash="dash"))
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines+markers",
+            name="model",
+            marker=dict(size=9, color=BLUE),
+            line=dict(color=BLUE),
+            customdata=ns,
+            hovertemplate="predicted %{x:.3f}<br>observed %{y:.3f}<br>n=%{customdata}<extra></extra>",
+        )
+    )
     _layout(fig, "Calibration: predicted against observed", height=420, legend=dict(x=0.02, y=0.98, bgcolor="white"))
     fig.update_xaxes(title="mean predicted probability", range=[0, top])
     fig.update_yaxes(title="observed default rate", range=[0, top])
     worst = max((abs(x - y) for x, y in zip(xs, ys)), default=0)
-    return fig, f"Calibration plot over {len(xs)} bins; the largest gap between predicted and observed default rate is {percent(worst)}."
+    return (
+        fig,
+        f"Calibration plot over {len(xs)} bins; the largest gap between predicted and observed default rate is {percent(worst)}.",
+    )

@@ -1,9 +1,9 @@
-"""Readable units for people. The rules live in `models_ml.presentation` (shared with the API's
+"""Readable units for people. The rules live in `service.wording` (shared with the API's
 explanation summary); the dashboard imports them from here under its own short names."""
 
 from __future__ import annotations
 
-from models_ml.presentation import is_missing, money, number, percent, years
+from service.wording import is_missing, money, number, percent, years
 
 format_value = number
 

@@ -8,16 +8,21 @@ import gradio as gr
 
 from dashboard import charts
 from dashboard.format import format_value, money, percent, years
-from models_ml import presentation
-from models_ml.service import GROUP_FILTERS, ClientNotFound, InvalidField, ScoringService
-from scoring import ScoringError
+from kernel.errors import ClientNotFound, InvalidField, ScoringError
+from service import wording as presentation
+from service.scoring_service import GROUP_FILTERS, ScoringService
 
 SEARCH_LIMIT = 10
 COMPARE_SAMPLE = 3000
 IMPORTANT_FEATURES = 20
 # Profile fields worth comparing, beside the model's most important features.
-PROFILE_FEATURES = {"age_years": "Age (years)", "income_total": "Annual income", "credit_amount": "Credit amount",
-                    "annuity": "Loan annuity", "employment_years": "Years employed"}
+PROFILE_FEATURES = {
+    "age_years": "Age (years)",
+    "income_total": "Annual income",
+    "credit_amount": "Credit amount",
+    "annuity": "Loan annuity",
+    "employment_years": "Years employed",
+}
 FILTER_LABELS = {"gender": "gender", "age_band": "age band", "income_type": "income type", "contract_type": "contract"}
 # How each profile field is shown: label and formatter.
 PROFILE_FIELDS = {
@@ -89,7 +94,9 @@ class Events:
         pick = lambda v, i: v if v in known else (defaults[i] if len(defaults) > i else None)  # noqa: E731
         levels = self.filter_choices()
         return [
-            gr.update(choices=options, value=kept), gr.update(choices=options, value=pick(fx, 0)), gr.update(choices=options, value=pick(fy, 1)),
+            gr.update(choices=options, value=kept),
+            gr.update(choices=options, value=pick(fx, 0)),
+            gr.update(choices=options, value=pick(fy, 1)),
             *[gr.update(choices=levels[f], value=v if v in levels[f] else None) for f, v in zip(GROUP_FILTERS, filters)],
         ]
 
@@ -101,8 +108,11 @@ class Events:
             return gr.update(choices=[], value=None), "Type the digits of an application id."
         choices = [(f"{hit['sk_id_curr']} — {hit['kind']}", hit["sk_id_curr"]) for hit in page["items"]]
         total = page["total"]
-        note = (f"{total:,} applications match; showing the first {len(choices)}. Type more digits to narrow the list."
-                if total > len(choices) else f"{total:,} matching application{'s' if total != 1 else ''}.")
+        note = (
+            f"{total:,} applications match; showing the first {len(choices)}. Type more digits to narrow the list."
+            if total > len(choices)
+            else f"{total:,} matching application{'s' if total != 1 else ''}."
+        )
         return gr.update(choices=choices, value=None), note
 
     def pick(self, value):
@@ -113,15 +123,33 @@ class Events:
         compare_args = (population, features, show_box, show_scatter, fx, fy, *filters)
         if client_id is None:
             fig, alt = charts.empty("Choose an application.")
-            return ["Choose an application to see its decision.", fig, alt, "", "", fig, alt,
-                    *[None] * len(self.what_if_fields), *self.compare(None, *compare_args)]
+            return [
+                "Choose an application to see its decision.",
+                fig,
+                alt,
+                "",
+                "",
+                fig,
+                alt,
+                *[None] * len(self.what_if_fields),
+                *self.compare(None, *compare_args),
+            ]
         try:
             explanation = self.service.explanation(client_id)
             client = self.service.client(client_id)
         except (ClientNotFound, ScoringError) as exc:  # unknown client, or a model that needs retraining
             fig, alt = charts.empty(_message(exc))
-            return [f"**{_message(exc)}**", fig, alt, "", "", fig, alt, *[None] * len(self.what_if_fields),
-                    *self.compare(None, *compare_args)]
+            return [
+                f"**{_message(exc)}**",
+                fig,
+                alt,
+                "",
+                "",
+                fig,
+                alt,
+                *[None] * len(self.what_if_fields),
+                *self.compare(None, *compare_args),
+            ]
         gauge, gauge_alt = charts.gauge(explanation["probability"], explanation["threshold"])
         why, why_alt = charts.explanation_bars(explanation["contributions"], explanation["rest"])
         application = client.get("application") or {}
@@ -148,7 +176,9 @@ class Events:
             return ["Choose the features to compare.", *hidden]
         chosen = {k: v for k, v in zip(GROUP_FILTERS, filters) if v} if population == "group" else None
         try:
-            pop = self.service.population(wanted, population=population or "all", filters=chosen, client_id=client_id, sample=COMPARE_SAMPLE)
+            pop = self.service.population(
+                wanted, population=population or "all", filters=chosen, client_id=client_id, sample=COMPARE_SAMPLE
+            )
         except (InvalidField, ClientNotFound) as exc:
             return [_message(exc), *hidden]
         labels = self.labels()
@@ -176,7 +206,9 @@ class Events:
         except (InvalidField, ClientNotFound, ScoringError) as exc:
             fig, alt = charts.empty(_message(exc))
             return f"**Cannot score this edit:** {_message(exc)}", fig, alt
-        fig, alt = charts.explanation_bars(result["edited"]["contributions"], result["edited"]["rest"], title="What moved the edited score")
+        fig, alt = charts.explanation_bars(
+            result["edited"]["contributions"], result["edited"]["rest"], title="What moved the edited score"
+        )
         return what_if_text(result), fig, alt
 
     def model(self):
@@ -185,8 +217,19 @@ class Events:
         cost, cost_alt = charts.cost_curve(info["threshold_curve"], info["threshold"], info.get("costs"))
         cal, cal_alt = charts.calibration(info["calibration"])
         imp, imp_alt = charts.importance_bars(self.service.importance(limit=15))
-        return (model_text(info), roc, roc_alt, cost, cost_alt, cal, cal_alt,
-                fairness_rows(info["fairness"]), baseline_rows(info), imp, imp_alt)
+        return (
+            model_text(info),
+            roc,
+            roc_alt,
+            cost,
+            cost_alt,
+            cal,
+            cal_alt,
+            fairness_rows(info["fairness"]),
+            baseline_rows(info),
+            imp,
+            imp_alt,
+        )
 
 
 # --- text and tables: plain data in, strings and rows out -----------------------------------------
@@ -202,7 +245,9 @@ def decision_text(explanation: dict) -> str:
     and the main reasons in plain language."""
     refused = explanation["decision"] == "refused"
     distance = explanation["distance_to_threshold"] * 100
-    sentence = explanation.get("decision_text") or presentation.decision_sentence(explanation["probability"], explanation["threshold"])
+    sentence = explanation.get("decision_text") or presentation.decision_sentence(
+        explanation["probability"], explanation["threshold"]
+    )
     up = [_reason(c) for c in explanation.get("contributions", []) if c["contribution"] > 0][:3]
     down = [_reason(c) for c in explanation.get("contributions", []) if c["contribution"] < 0][:3]
     reasons = ""
@@ -223,13 +268,22 @@ def _reason(c: dict) -> str:
 
 def profile_rows(client: dict) -> list[list[str]]:
     profile = {"kind": client["kind"], **client["profile"]}
-    rows = [[label, fmt(profile[k]) if profile.get(k) is not None else "no data"] for k, (label, fmt) in PROFILE_FIELDS.items() if k in profile]
-    rows += [[k.replace("_", " ").capitalize(), format_value(v)] for k, v in profile.items() if k not in PROFILE_FIELDS and k not in HIDDEN_PROFILE]
+    rows = [
+        [label, fmt(profile[k]) if profile.get(k) is not None else "no data"]
+        for k, (label, fmt) in PROFILE_FIELDS.items()
+        if k in profile
+    ]
+    rows += [
+        [k.replace("_", " ").capitalize(), format_value(v)]
+        for k, v in profile.items()
+        if k not in PROFILE_FIELDS and k not in HIDDEN_PROFILE
+    ]
     return rows
 
 
 def profile_table(client: dict) -> str:
     """The profile as a two-column Markdown table: long values wrap instead of being cut."""
+
     def cell(text) -> str:
         return str(text).replace("|", "\\|").replace("\n", " ")
 
@@ -238,7 +292,11 @@ def profile_table(client: dict) -> str:
 
 
 def population_note(pop: dict) -> str:
-    names = {"all": "all historical clients", "group": "the historical clients of the chosen group", "similar": "the 20 most similar clients"}
+    names = {
+        "all": "all historical clients",
+        "group": "the historical clients of the chosen group",
+        "similar": "the 20 most similar clients",
+    }
     counts = {}
     for rows in pop["stats"].values():
         for r in rows:
@@ -256,8 +314,11 @@ def what_if_text(result: dict) -> str:
     names = dict(WHAT_IF_NAMES)
     changed = ", ".join(f"{names.get(k, k)} {format_value(v)}" for k, v in result["changes"].items()) or "nothing"
     moved = result.get("changed_features") or []
-    moved_txt = "; ".join(f"{m.get('label', m['feature'])}: {m.get('before_text', format_value(m['before']))} → "
-                          f"{m.get('after_text', format_value(m['after']))}" for m in moved[:8])
+    moved_txt = "; ".join(
+        f"{m.get('label', m['feature'])}: {m.get('before_text', format_value(m['before']))} → "
+        f"{m.get('after_text', format_value(m['after']))}"
+        for m in moved[:8]
+    )
     return (
         f"**Current:** {percent(cur['probability'])}, {cur['decision']}.  \n"
         f"**Edited** ({changed}): {percent(new['probability'])}, **{new['decision']}** "
@@ -281,8 +342,14 @@ def model_text(info: dict) -> str:
     )
 
 
-FAIRNESS_HEADERS = {"attribute": "Attribute", "group": "Group", "n": "Clients", "approval_rate": "Accepted",
-                    "fnr": "Defaulters accepted (FNR)", "fpr": "Good clients refused (FPR)"}
+FAIRNESS_HEADERS = {
+    "attribute": "Attribute",
+    "group": "Group",
+    "n": "Clients",
+    "approval_rate": "Accepted",
+    "fnr": "Defaulters accepted (FNR)",
+    "fpr": "Good clients refused (FPR)",
+}
 
 
 def fairness_rows(rows: list[dict]):
@@ -305,12 +372,30 @@ def baseline_rows(info: dict):
     rows = []
     for name, b in (info.get("baselines") or {}).items():
         if isinstance(b, dict):
-            rows.append({"baseline": name, **{k: format_value(v) if isinstance(v, (int, float)) else str(v)
-                                               for k, v in b.items() if not isinstance(v, (list, dict)) and k != "name"}})
+            rows.append(
+                {
+                    "baseline": name,
+                    **{
+                        k: format_value(v) if isinstance(v, (int, float)) else str(v)
+                        for k, v in b.items()
+                        if not isinstance(v, (list, dict)) and k != "name"
+                    },
+                }
+            )
         else:
             rows.append({"baseline": name, "value": format_value(b)})
     auc = (info.get("metrics") or {}).get("oof_auc")
     if auc is not None:
-        rows.append({"baseline": "this model", "auc": format_value(auc), "cost_per_client": format_value((info.get("cost_per_client") or {}).get("model")),
-                     "threshold": format_value(info.get("threshold"))})
-    return pd.DataFrame(rows).fillna("").rename(columns={"baseline": "Baseline", "auc": "AUC", "cost_per_client": "Cost per client", "threshold": "Threshold"})
+        rows.append(
+            {
+                "baseline": "this model",
+                "auc": format_value(auc),
+                "cost_per_client": format_value((info.get("cost_per_client") or {}).get("model")),
+                "threshold": format_value(info.get("threshold")),
+            }
+        )
+    return (
+        pd.DataFrame(rows)
+        .fillna("")
+        .rename(columns={"baseline": "Baseline", "auc": "AUC", "cost_per_client": "Cost per client", "threshold": "Threshold"})
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gradio as gr
 
 from dashboard import panels
-from models_ml.service import ScoringService
+from service.scoring_service import ScoringService
 
 PAGE_TITLE = "Credit scoring dashboard — Prêt à dépenser"
 POPULATIONS = [("All clients", "all"), ("A group chosen with filters", "group"), ("The 20 most similar clients", "similar")]
@@ -56,15 +56,19 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
     filters = events.filter_choices()
 
     with gr.Blocks(title=PAGE_TITLE, analytics_enabled=False) as demo:
-        gr.Markdown("# Credit scoring dashboard\nScores, reasons and comparisons for credit applications. "
-                    "Search an application by its id, then read the decision, the reasons and how the client compares.")
+        gr.Markdown(
+            "# Credit scoring dashboard\nScores, reasons and comparisons for credit applications. "
+            "Search an application by its id, then read the decision, the reasons and how the client compares."
+        )
         # The chosen client, as a hidden component (not gr.State) so API clients can pass it too.
         client_id = gr.Number(value=None, precision=0, visible=False, label="Client id")
 
         with gr.Row(equal_height=False):
             with gr.Column(scale=2, min_width=320):
                 gr.Markdown("## Choose an application")
-                query = gr.Textbox(label="Application id (or its first digits)", placeholder="e.g. 1000", max_lines=1, elem_id="client-search")
+                query = gr.Textbox(
+                    label="Application id (or its first digits)", placeholder="e.g. 1000", max_lines=1, elem_id="client-search"
+                )
                 matches = gr.Radio(choices=[], label="Matching applications", elem_id="client-matches")
                 match_note = gr.Markdown(elem_classes="alt-text")
                 gr.Markdown("## Client")
@@ -89,16 +93,34 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
             with gr.Tab("Compare", id="compare"):
                 population = gr.Radio(POPULATIONS, value="all", label="Compare the client with", elem_id="population")
                 with gr.Row():
-                    group_filters = [gr.Dropdown(filters[f], value=None, label=f"Group filter: {FILTER_LABELS[f].lower()}", allow_custom_value=False,
-                                                 elem_id=f"filter-{f.replace('_', '-')}") for f in panels.GROUP_FILTERS]
-                features = gr.Dropdown(feature_choices, value=default_features, multiselect=True, max_choices=4,
-                                       label="Features for the box plots", elem_id="box-features")
+                    group_filters = [
+                        gr.Dropdown(
+                            filters[f],
+                            value=None,
+                            label=f"Group filter: {FILTER_LABELS[f].lower()}",
+                            allow_custom_value=False,
+                            elem_id=f"filter-{f.replace('_', '-')}",
+                        )
+                        for f in panels.GROUP_FILTERS
+                    ]
+                features = gr.Dropdown(
+                    feature_choices,
+                    value=default_features,
+                    multiselect=True,
+                    max_choices=4,
+                    label="Features for the box plots",
+                    elem_id="box-features",
+                )
                 with gr.Row():
                     show_box = gr.Checkbox(label="Box plots by outcome", value=False, elem_id="show-box")
                     show_scatter = gr.Checkbox(label="Two-feature plot", value=False, elem_id="show-scatter")
                 with gr.Row():
-                    fx = gr.Dropdown(feature_choices, value=default_features[0] if default_features else None, label="Horizontal axis")
-                    fy = gr.Dropdown(feature_choices, value=default_features[1] if len(default_features) > 1 else None, label="Vertical axis")
+                    fx = gr.Dropdown(
+                        feature_choices, value=default_features[0] if default_features else None, label="Horizontal axis"
+                    )
+                    fy = gr.Dropdown(
+                        feature_choices, value=default_features[1] if len(default_features) > 1 else None, label="Vertical axis"
+                    )
                 compare_note = gr.Markdown(elem_classes="alt-text", elem_id="compare-note")
                 refresh_compare = gr.Button("Refresh comparison", size="sm")
                 box_plot = gr.Plot(label="Box plots by outcome", visible=False, elem_id="box-plot")
@@ -109,9 +131,14 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
             with gr.Tab("What-if", id="what-if"):
                 gr.Markdown("## What-if\nChange a few fields of the application and see the new score and what moved it.")
                 with gr.Row():
-                    what_if_inputs = [gr.Number(label=f"{label} ({name})", elem_id=f"wi-{name.lower()}") for name, label in WHAT_IF_FIELDS]
+                    what_if_inputs = [
+                        gr.Number(label=f"{label} ({name})", elem_id=f"wi-{name.lower()}") for name, label in WHAT_IF_FIELDS
+                    ]
                 what_if_button = gr.Button("Score the edited application", variant="primary", elem_id="what-if-run")
-                gr.Markdown("Amounts are in the application's currency; the fields start with the client's own values.", elem_classes="alt-text")
+                gr.Markdown(
+                    "Amounts are in the application's currency; the fields start with the client's own values.",
+                    elem_classes="alt-text",
+                )
                 what_if_result = gr.Markdown(elem_id="what-if-result")
                 what_if_plot = gr.Plot(label="What moved the edited score")
                 what_if_alt = gr.Markdown(elem_classes="alt-text")
@@ -137,7 +164,9 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
         compare_outputs = [compare_note, box_plot, box_alt, scatter_plot, scatter_alt]
         client_outputs = [decision, gauge, gauge_alt, profile, why_summary, why_plot, why_alt, *what_if_inputs]
 
-        query.change(events.search, [query], [matches, match_note], api_name="search", show_progress="hidden", trigger_mode="always_last")
+        query.change(
+            events.search, [query], [matches, match_note], api_name="search", show_progress="hidden", trigger_mode="always_last"
+        )
         query.submit(events.search, [query], [matches, match_note], api_name=False, show_progress="hidden")
         matches.change(events.pick, [matches], [client_id], api_name=False, show_progress="hidden")
         client_id.change(events.show_client, compare_inputs, client_outputs + compare_outputs, api_name="show_client")
@@ -145,10 +174,34 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
             control.change(events.compare, compare_inputs, compare_outputs, api_name=False, show_progress="minimal")
         # A named copy of the comparison for API clients (gradio_client) and the benchmark.
         refresh_compare.click(events.compare, compare_inputs, compare_outputs, api_name="compare")
-        what_if_button.click(events.what_if, [client_id, *what_if_inputs], [what_if_result, what_if_plot, what_if_alt], api_name="what_if")
-        demo.load(events.choices, [features, fx, fy, *group_filters], [features, fx, fy, *group_filters], api_name=False, show_progress="hidden")
-        demo.load(events.model, None, [model_summary, roc_plot, roc_alt, cost_plot, cost_alt, calibration_plot, calibration_alt,
-                                       fairness, baselines, importance_plot, importance_alt], api_name="model")
+        what_if_button.click(
+            events.what_if, [client_id, *what_if_inputs], [what_if_result, what_if_plot, what_if_alt], api_name="what_if"
+        )
+        demo.load(
+            events.choices,
+            [features, fx, fy, *group_filters],
+            [features, fx, fy, *group_filters],
+            api_name=False,
+            show_progress="hidden",
+        )
+        demo.load(
+            events.model,
+            None,
+            [
+                model_summary,
+                roc_plot,
+                roc_alt,
+                cost_plot,
+                cost_alt,
+                calibration_plot,
+                calibration_alt,
+                fairness,
+                baselines,
+                importance_plot,
+                importance_alt,
+            ],
+            api_name="model",
+        )
     return demo
 
 

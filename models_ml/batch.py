@@ -8,11 +8,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kernel.errors import ScoringError
+from kernel.settings import Settings
 from models_ml import registry
 from models_ml.calibration import Calibrator
 from models_ml.data import open_features
-from scoring import ScoringError
-from scoring.settings import Settings
 
 
 def score_all(settings: Settings) -> pd.DataFrame:
@@ -35,8 +35,14 @@ def score_all(settings: Settings) -> pd.DataFrame:
         X[:, pos[f]] = np.ma.filled(np.ma.asarray(res.pop(f)).astype(np.float64), np.nan)
     raw = model.booster.predict(X, raw_score=True)
     p = Calibrator.from_dict(model.record["calibration"]).transform(1.0 / (1.0 + np.exp(-raw)))
-    out = pd.DataFrame({
-        "sk_id_curr": ids, "is_train": np.asarray(res["is_train"], dtype=bool), "probability": p, "raw_score": raw,
-        "decision": np.where(p >= model.threshold, "refused", "accepted"), "run_id": run_id,
-    })
+    out = pd.DataFrame(
+        {
+            "sk_id_curr": ids,
+            "is_train": np.asarray(res["is_train"], dtype=bool),
+            "probability": p,
+            "raw_score": raw,
+            "decision": np.where(p >= model.threshold, "refused", "accepted"),
+            "run_id": run_id,
+        }
+    )
     return out.sort_values("sk_id_curr", kind="mergesort", ignore_index=True)

@@ -24,7 +24,7 @@ class Calibrator:
     b: float = 0.0
 
     @classmethod
-    def fit(cls, raw_proba: np.ndarray, target: np.ndarray, method: str = "isotonic") -> "Calibrator":
+    def fit(cls, raw_proba: np.ndarray, target: np.ndarray, method: str = "isotonic") -> Calibrator:
         raw_proba = np.asarray(raw_proba, dtype=float)
         target = np.asarray(target, dtype=float)
         if method == "isotonic":
@@ -47,7 +47,7 @@ class Calibrator:
         return {"method": self.method, "x": list(self.x), "y": list(self.y), "a": self.a, "b": self.b}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Calibrator":
+    def from_dict(cls, d: dict) -> Calibrator:
         return cls(d["method"], x=tuple(d.get("x", ())), y=tuple(d.get("y", ())), a=d.get("a", 0.0), b=d.get("b", 0.0))
 
 

@@ -96,7 +96,7 @@ class TrainConfig:
             "verbosity": -1,
         }
 
-    def with_seed(self, seed: int | None) -> "TrainConfig":
+    def with_seed(self, seed: int | None) -> TrainConfig:
         return self if seed is None else replace(self, seed=seed)
 
     def to_dict(self) -> dict:

@@ -12,12 +12,26 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from scoring import ScoringError
-from scoring.settings import Settings
-from scoring.warehouse import duckdb_config
+from kernel.errors import ScoringError
+from kernel.settings import Settings
+from kernel.warehouse import duckdb_config
 
 KEY_COLUMNS = ("sk_id_curr", "is_train", "target")
-NUMERIC_TYPES = ("DOUBLE", "FLOAT", "REAL", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT", "BOOLEAN")
+NUMERIC_TYPES = (
+    "DOUBLE",
+    "FLOAT",
+    "REAL",
+    "BIGINT",
+    "INTEGER",
+    "SMALLINT",
+    "TINYINT",
+    "HUGEINT",
+    "UBIGINT",
+    "UINTEGER",
+    "USMALLINT",
+    "UTINYINT",
+    "BOOLEAN",
+)
 
 
 @dataclass
@@ -125,8 +139,6 @@ def feature_labels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def train_profile(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Gender and age band of the train clients, for the fairness table."""
     try:
-        return con.execute(
-            "select sk_id_curr, gender, age_band from client_profile where is_train order by sk_id_curr"
-        ).df()
+        return con.execute("select sk_id_curr, gender, age_band from client_profile where is_train order by sk_id_curr").df()
     except duckdb.Error as exc:
         raise ScoringError(f"client_profile: cannot read gender and age_band ({str(exc).splitlines()[0]})") from None

@@ -75,7 +75,9 @@ def summary_sentence(explanation: dict, probability: float, threshold: float) ->
     up = [c for c in explanation["contributions"] if c["contribution"] > 0][:2]
     down = [c for c in explanation["contributions"] if c["contribution"] < 0][:2]
     side = "above" if probability >= threshold else "below"
-    parts = [f"Estimated risk of default {probability:.1%}, {side} the threshold of {threshold:.1%}, so the application is {decision}"]
+    parts = [
+        f"Estimated risk of default {probability:.1%}, {side} the threshold of {threshold:.1%}, so the application is {decision}"
+    ]
     if up:
         parts.append("risk raised mostly by " + " and ".join(f"{c['label']} ({_fmt_value(c['value'])})" for c in up))
     if down:

@@ -20,7 +20,7 @@ class NeighbourSpace:
     stds: tuple[float, ...]
 
     @classmethod
-    def fit(cls, X: np.ndarray, features: list[str]) -> "NeighbourSpace":
+    def fit(cls, X: np.ndarray, features: list[str]) -> NeighbourSpace:
         X = np.asarray(X, dtype=np.float64)
         means = np.nanmean(X, axis=0) if len(X) else np.zeros(X.shape[1])
         stds = np.nanstd(X, axis=0) if len(X) else np.ones(X.shape[1])
@@ -41,7 +41,7 @@ class NeighbourSpace:
         return {"features": list(self.features), "means": list(self.means), "stds": list(self.stds)}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "NeighbourSpace":
+    def from_dict(cls, d: dict) -> NeighbourSpace:
         return cls(tuple(d["features"]), tuple(d["means"]), tuple(d["stds"]))
 
 

@@ -40,7 +40,9 @@ def _clean(v):
     return v
 
 
-def run_population(con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str]], where: str, params: dict, sample: int, seed: int = 42) -> dict:
+def run_population(
+    con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str]], where: str, params: dict, sample: int, seed: int = 42
+) -> dict:
     """columns: (output name, qualified SQL column) pairs already validated by the caller."""
     cur = con.execute(population_sql(columns, where, sample, seed), params)
     names = [d[0] for d in cur.description]

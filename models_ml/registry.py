@@ -1,9 +1,9 @@
 """The model registry: one directory per run under `models/`, and `models/CURRENT` naming the one in service.
 
-    models/<run_id>/model.txt   LightGBM's own text format (loading it runs no code)
-    models/<run_id>/run.json    features, parameters, data fingerprint, metrics, threshold, costs,
-                                calibration breakpoints, neighbour space
-    models/CURRENT              the run id in service, replaced atomically after a successful run
+models/<run_id>/model.txt   LightGBM's own text format (loading it runs no code)
+models/<run_id>/run.json    features, parameters, data fingerprint, metrics, threshold, costs,
+                            calibration breakpoints, neighbour space
+models/CURRENT              the run id in service, replaced atomically after a successful run
 """
 
 from __future__ import annotations
@@ -14,21 +14,21 @@ import os
 import shutil
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import lightgbm as lgb
 
-from scoring import ScoringError
-from scoring.settings import Settings
-from scoring.warehouse import scratch_path
+from kernel.errors import ScoringError
+from kernel.settings import Settings
+from kernel.warehouse import scratch_path
 
 CURRENT = "CURRENT"
 
 
 def new_run_id(fingerprint: str, seed: int, now: datetime | None = None) -> str:
     """Sortable: UTC timestamp first, then a short hash of the data and the seed."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     short = hashlib.sha256(f"{fingerprint}:{seed}:{now.isoformat()}".encode()).hexdigest()[:8]
     return f"{now:%Y%m%dT%H%M%S%fZ}-{short}"
 

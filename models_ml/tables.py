@@ -1,15 +1,15 @@
 """The model tables, published as one new `model.duckdb` (readers never see half a run).
 
-    model_runs         one row per run ever (rows of the previous file are carried forward)
-    client_scores      every client: calibrated probability, raw score, decision, run id
-    global_importance  mean |SHAP| per feature, with the catalog's label
-    threshold_curve    cost and confusion counts per threshold
-    calibration        reliability table (mean predicted against observed default rate)
-    fairness           approval rate, FNR, FPR by gender and age band
-    roc_curve          out-of-fold ROC curve
-    client_vectors     standardised vectors of the most important features, FLOAT[n], for neighbours
-    client_rows        each client's values of the features the model splits on, DOUBLE[m] (exact),
-                       so that scoring one client reads one array instead of ~900 columns
+model_runs         one row per run ever (rows of the previous file are carried forward)
+client_scores      every client: calibrated probability, raw score, decision, run id
+global_importance  mean |SHAP| per feature, with the catalog's label
+threshold_curve    cost and confusion counts per threshold
+calibration        reliability table (mean predicted against observed default rate)
+fairness           approval rate, FNR, FPR by gender and age band
+roc_curve          out-of-fold ROC curve
+client_vectors     standardised vectors of the most important features, FLOAT[n], for neighbours
+client_rows        each client's values of the features the model splits on, DOUBLE[m] (exact),
+                   so that scoring one client reads one array instead of ~900 columns
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from scoring.settings import Settings
-from scoring.warehouse import building, duckdb_config
+from kernel.settings import Settings
+from kernel.warehouse import building, duckdb_config
 
 
 def previous_runs(settings: Settings) -> pd.DataFrame | None:
@@ -82,10 +82,19 @@ def write_model_db(
             f"vec::FLOAT[{vectors.shape[1]}] as vec from vec_arrow order by sk_id_curr"
         )
         con.unregister("vec_arrow")
-        con.register("rows_arrow", pa.table({
-            "sk_id_curr": pa.array(vectors_frame["sk_id_curr"].to_numpy(np.int64)),
-            "x": pa.FixedSizeListArray.from_arrays(pa.array(np.ascontiguousarray(rows, dtype=np.float64).reshape(-1)), rows.shape[1]),
-        }))
-        con.execute(f"create table client_rows as select sk_id_curr, x::DOUBLE[{rows.shape[1]}] as x from rows_arrow order by sk_id_curr")
+        con.register(
+            "rows_arrow",
+            pa.table(
+                {
+                    "sk_id_curr": pa.array(vectors_frame["sk_id_curr"].to_numpy(np.int64)),
+                    "x": pa.FixedSizeListArray.from_arrays(
+                        pa.array(np.ascontiguousarray(rows, dtype=np.float64).reshape(-1)), rows.shape[1]
+                    ),
+                }
+            ),
+        )
+        con.execute(
+            f"create table client_rows as select sk_id_curr, x::DOUBLE[{rows.shape[1]}] as x from rows_arrow order by sk_id_curr"
+        )
         con.unregister("rows_arrow")
         con.execute("create unique index client_scores_id on client_scores (sk_id_curr)")

@@ -10,7 +10,7 @@ import shutil
 import sys
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import lightgbm as lgb
 import numpy as np
@@ -18,18 +18,26 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score, roc_curve
 from sklearn.model_selection import StratifiedKFold
 
+from kernel.progress import log
+from kernel.settings import Settings
 from models_ml import registry
 from models_ml.baselines import run_baselines
 from models_ml.calibration import Calibrator, brier, reliability_table
 from models_ml.config import TrainConfig
 from models_ml.costs import accept_all_cost, best_threshold, confusion, threshold_curve, threshold_grid
-from models_ml.data import TrainingData, feature_columns, feature_labels, load_training, load_unlabelled, open_features, train_profile
+from models_ml.data import (
+    TrainingData,
+    feature_columns,
+    feature_labels,
+    load_training,
+    load_unlabelled,
+    open_features,
+    train_profile,
+)
 from models_ml.explain import global_importance
 from models_ml.fairness import fairness_table
 from models_ml.neighbours import NeighbourSpace
 from models_ml.tables import write_model_db
-from scoring.progress import log
-from scoring.settings import Settings
 
 
 @dataclass
@@ -65,8 +73,13 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 def cross_validate(data: TrainingData, config: TrainConfig, folds: list, params: dict) -> tuple[CrossValidation, lgb.Dataset]:
     """Out-of-fold raw scores with early stopping per fold. Bins are computed once on the features
     (never the target) and shared by the folds through `Dataset.subset`."""
-    full = lgb.Dataset(data.X, label=data.y, feature_name=data.features, free_raw_data=False,
-                       params={"max_bin": params["max_bin"], "verbosity": -1, "num_threads": params["num_threads"], "seed": params["seed"]})
+    full = lgb.Dataset(
+        data.X,
+        label=data.y,
+        feature_name=data.features,
+        free_raw_data=False,
+        params={"max_bin": params["max_bin"], "verbosity": -1, "num_threads": params["num_threads"], "seed": params["seed"]},
+    )
     full.construct()
     oof = np.zeros(data.rows)
     best, aucs = [], []
@@ -144,8 +157,10 @@ def train(settings: Settings, config: TrainConfig | None = None) -> TrainResult:
     t0 = time.perf_counter()
     baselines = run_baselines(data.X, data.y, features, folds, config)
     log(f"train: baselines in {time.perf_counter() - t0:.1f} s")
-    log(f"train: OOF AUC {oof_auc:.4f} (logistic {baselines['logistic'].auc:.4f}); threshold {threshold:.3f}, "
-        f"cost/client {cost['model']:.4f} vs accept-all {cost['accept_all']:.4f}")
+    log(
+        f"train: OOF AUC {oof_auc:.4f} (logistic {baselines['logistic'].auc:.4f}); threshold {threshold:.3f}, "
+        f"cost/client {cost['model']:.4f} vs accept-all {cost['accept_all']:.4f}"
+    )
 
     # Final model on every train row, with the folds' average best iteration.
     n_rounds = max(1, int(round(float(np.mean(cv.best_iterations)))))
@@ -169,65 +184,111 @@ def train(settings: Settings, config: TrainConfig | None = None) -> TrainResult:
     # Every client: train rows and new applications, scored by the final model.
     all_ids = np.concatenate([data.ids, test_ids])
     is_train = np.concatenate([np.ones(data.rows, bool), np.zeros(len(test_ids), bool)])
-    raw = np.concatenate([final.predict(data.X, raw_score=True), final.predict(X_test, raw_score=True) if len(test_ids) else np.zeros(0)])
+    raw = np.concatenate(
+        [final.predict(data.X, raw_score=True), final.predict(X_test, raw_score=True) if len(test_ids) else np.zeros(0)]
+    )
     proba = calibrator.transform(sigmoid(raw))
-    vectors = np.vstack([space.vectors(data.X[:, top_idx]), space.vectors(X_test[:, top_idx]) if len(test_ids) else np.zeros((0, len(top)), np.float32)])
+    vectors = np.vstack(
+        [
+            space.vectors(data.X[:, top_idx]),
+            space.vectors(X_test[:, top_idx]) if len(test_ids) else np.zeros((0, len(top)), np.float32),
+        ]
+    )
     target = pd.array(np.concatenate([data.y.astype("int64"), np.zeros(len(test_ids), "int64")]), dtype="Int64")
-    target[data.rows:] = pd.NA
+    target[data.rows :] = pd.NA
 
     # Only the features the trees split on matter for scores and SHAP (the others contribute 0).
     used_idx = [j for j, c in enumerate(final.feature_importance("split")) if c > 0] or [0]
     row_values = np.vstack([data.X[:, used_idx], X_test[:, used_idx]])
     log(f"train: scored {len(all_ids):,} clients in {time.perf_counter() - t0:.1f} s")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     run_id = registry.new_run_id(fingerprint, config.seed, now)
     oof_full = np.full(len(all_ids), np.nan)
     oof_full[: data.rows] = oof_p
-    client_scores = pd.DataFrame({
-        "sk_id_curr": all_ids, "is_train": is_train, "probability": proba, "raw_score": raw,
-        "decision": np.where(proba >= threshold, "refused", "accepted"), "run_id": run_id,
-        "oof_probability": oof_full,
-    }).sort_values("sk_id_curr", kind="mergesort")
-    fair = fairness_table(pd.DataFrame({"sk_id_curr": data.ids}).merge(profile, on="sk_id_curr", how="left"), data.y, oof_p, threshold)
+    client_scores = pd.DataFrame(
+        {
+            "sk_id_curr": all_ids,
+            "is_train": is_train,
+            "probability": proba,
+            "raw_score": raw,
+            "decision": np.where(proba >= threshold, "refused", "accepted"),
+            "run_id": run_id,
+            "oof_probability": oof_full,
+        }
+    ).sort_values("sk_id_curr", kind="mergesort")
+    fair = fairness_table(
+        pd.DataFrame({"sk_id_curr": data.ids}).merge(profile, on="sk_id_curr", how="left"), data.y, oof_p, threshold
+    )
     reliability = reliability_table(data.y, oof_p, config.reliability_bins)
     brier_score = brier(data.y, oof_p)
     seconds = time.perf_counter() - started
 
     result = TrainResult(
-        run_id=run_id, rows=data.rows, n_features=len(features), oof_auc=oof_auc, brier=brier_score,
-        threshold=threshold, cost_per_client=cost,
+        run_id=run_id,
+        rows=data.rows,
+        n_features=len(features),
+        oof_auc=oof_auc,
+        brier=brier_score,
+        threshold=threshold,
+        cost_per_client=cost,
         baseline_auc={k: b.auc for k, b in baselines.items()},
         seconds=round(seconds, 2),
         baseline_cost_per_client={k: b.cost_per_client for k, b in baselines.items()},
-        best_iteration=n_rounds, data_fingerprint=fingerprint,
+        best_iteration=n_rounds,
+        data_fingerprint=fingerprint,
     )
-    record = _jsonable({
-        "run_id": run_id,
-        "trained_at": now.isoformat(),
-        "features": features,
-        "config": config.to_dict(),
-        "lgb_params": params,
-        "num_rounds": n_rounds,
-        "data": {"fingerprint": fingerprint, "rows": data.rows, "positives": positives, "new_applications": int(len(test_ids)),
-                 "features_db": str(settings.features_db)},
-        "metrics": {"oof_auc": oof_auc, "oof_auc_calibrated": float(roc_auc_score(data.y, oof_p)), "brier": brier_score,
-                    "fold_auc": cv.fold_auc, "best_iterations": cv.best_iterations},
-        "threshold": threshold,
-        "costs": asdict(config.costs),
-        "cost_per_client": cost,
-        "baselines": {k: asdict(b) for k, b in baselines.items()},
-        "calibration": calibrator.to_dict(),
-        "neighbour_space": space.to_dict(),
-        "row_features": [features[j] for j in used_idx],
-        "seconds": seconds,
-    })
+    record = _jsonable(
+        {
+            "run_id": run_id,
+            "trained_at": now.isoformat(),
+            "features": features,
+            "config": config.to_dict(),
+            "lgb_params": params,
+            "num_rounds": n_rounds,
+            "data": {
+                "fingerprint": fingerprint,
+                "rows": data.rows,
+                "positives": positives,
+                "new_applications": int(len(test_ids)),
+                "features_db": str(settings.features_db),
+            },
+            "metrics": {
+                "oof_auc": oof_auc,
+                "oof_auc_calibrated": float(roc_auc_score(data.y, oof_p)),
+                "brier": brier_score,
+                "fold_auc": cv.fold_auc,
+                "best_iterations": cv.best_iterations,
+            },
+            "threshold": threshold,
+            "costs": asdict(config.costs),
+            "cost_per_client": cost,
+            "baselines": {k: asdict(b) for k, b in baselines.items()},
+            "calibration": calibrator.to_dict(),
+            "neighbour_space": space.to_dict(),
+            "row_features": [features[j] for j in used_idx],
+            "seconds": seconds,
+        }
+    )
     run_row = {
-        "run_id": run_id, "trained_at": now.replace(tzinfo=None), "rows": data.rows, "n_features": len(features),
-        "oof_auc": oof_auc, "brier": brier_score, "threshold": threshold,
-        "cost_model": cost["model"], "cost_accept_all": cost["accept_all"], "cost_threshold_0_5": cost["threshold_0_5"],
-        "baseline_auc_dummy": baselines["dummy"].auc, "baseline_auc_logistic": baselines["logistic"].auc,
-        "fn_cost": config.costs.fn, "fp_cost": config.costs.fp, "seed": config.seed, "folds": config.folds,
-        "num_rounds": n_rounds, "data_fingerprint": fingerprint, "seconds": seconds,
+        "run_id": run_id,
+        "trained_at": now.replace(tzinfo=None),
+        "rows": data.rows,
+        "n_features": len(features),
+        "oof_auc": oof_auc,
+        "brier": brier_score,
+        "threshold": threshold,
+        "cost_model": cost["model"],
+        "cost_accept_all": cost["accept_all"],
+        "cost_threshold_0_5": cost["threshold_0_5"],
+        "baseline_auc_dummy": baselines["dummy"].auc,
+        "baseline_auc_logistic": baselines["logistic"].auc,
+        "fn_cost": config.costs.fn,
+        "fp_cost": config.costs.fp,
+        "seed": config.seed,
+        "folds": config.folds,
+        "num_rounds": n_rounds,
+        "data_fingerprint": fingerprint,
+        "seconds": seconds,
         "config_json": json.dumps(record["config"], sort_keys=True),
     }
     tables = {
@@ -263,8 +324,10 @@ def train_cli(settings: Settings, as_json: bool = False, seed: int | None = None
         print(json.dumps(_jsonable(result.to_json())), file=sys.stdout, flush=True)
     else:
         c = result.cost_per_client
-        print(f"run {result.run_id}: {result.rows:,} rows, {result.n_features} features, OOF AUC {result.oof_auc:.4f}, "
-              f"Brier {result.brier:.4f}, threshold {result.threshold:.3f}, cost/client {c['model']:.4f} "
-              f"(accept all {c['accept_all']:.4f}, at 0.5 {c['threshold_0_5']:.4f}), "
-              f"logistic AUC {result.baseline_auc['logistic']:.4f}, {result.seconds:.1f} s")
+        print(
+            f"run {result.run_id}: {result.rows:,} rows, {result.n_features} features, OOF AUC {result.oof_auc:.4f}, "
+            f"Brier {result.brier:.4f}, threshold {result.threshold:.3f}, cost/client {c['model']:.4f} "
+            f"(accept all {c['accept_all']:.4f}, at 0.5 {c['threshold_0_5']:.4f}), "
+            f"logistic AUC {result.baseline_auc['logistic']:.4f}, {result.seconds:.1f} s"
+        )
     return 0

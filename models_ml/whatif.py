@@ -10,7 +10,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from scoring.kaggle_schema import FILES
+from kernel.errors import InvalidField
+from kernel.kaggle_schema import FILES
 
 # Editable fields: every application column except the key and the target.
 EDITABLE = {c.name: c for c in FILES["application_train"].columns if c.name not in ("SK_ID_CURR", "TARGET")}
@@ -52,7 +53,6 @@ def plausible_range(name: str) -> tuple[float, float, str] | None:
 def validate_changes(changes: dict, levels: dict[str, set[str]] | None = None) -> dict:
     """The changes, checked against the Kaggle application columns, their types and plausible values;
     `levels` gives the known values of category columns (those the data has), when known."""
-    from models_ml.service import InvalidField
 
     if not isinstance(changes, dict) or not changes:
         raise InvalidField("changes: give at least one application field to change")
@@ -81,7 +81,11 @@ def validate_changes(changes: dict, levels: dict[str, set[str]] | None = None) -
         if name.startswith(NON_NEGATIVE_PREFIXES) and value < 0:
             raise InvalidField(f"{name}: must not be negative, got {value!r}")
         bounds = plausible_range(name)
-        if bounds and not bounds[0] <= value <= bounds[1] and not (name == "DAYS_EMPLOYED" and value == DAYS_EMPLOYED_PLACEHOLDER):
+        if (
+            bounds
+            and not bounds[0] <= value <= bounds[1]
+            and not (name == "DAYS_EMPLOYED" and value == DAYS_EMPLOYED_PLACEHOLDER)
+        ):
             raise InvalidField(f"{name}: {value:g} is not plausible; expected {bounds[2]}")
         clean[name] = float(value) if col.kind == "float" else int(value)
     return clean
@@ -113,11 +117,15 @@ class WhatIf:
     def edited_features(
         self, raw_application: pd.DataFrame, changes: dict, features: list[str], x: np.ndarray, only: set[str] | None = None
     ) -> tuple[np.ndarray, dict]:
-        applied = validate_changes(changes, self.known_levels([n for n in changes if n in EDITABLE and EDITABLE[n].kind == "category"]))
+        applied = validate_changes(
+            changes, self.known_levels([n for n in changes if n in EDITABLE and EDITABLE[n].kind == "category"])
+        )
         edited = raw_application.drop(columns=[c for c in ("TARGET",) if c in raw_application.columns]).copy()
         for name, value in applied.items():
             kind = EDITABLE[name].kind
-            edited[name] = pd.Series([value] * len(edited), dtype="object" if kind == "category" else "float64", index=edited.index)
+            edited[name] = pd.Series(
+                [value] * len(edited), dtype="object" if kind == "category" else "float64", index=edited.index
+            )
         recomputed = self.app_features(edited).iloc[0]
         out = x.copy()
         for j, f in enumerate(features):

@@ -1,6 +1,6 @@
 """The `scoring` command: one entry point for every step of the pipeline.
 
-    raw Kaggle files --ingest--> raw.duckdb --build (dbt)--> scoring.duckdb --train--> model --serve--> app
+raw Kaggle files --ingest--> raw.duckdb --build (dbt)--> scoring.duckdb --train--> model --serve--> app
 """
 
 from __future__ import annotations
@@ -8,12 +8,13 @@ from __future__ import annotations
 import argparse
 import atexit
 import gc
+import getpass
 import os
 import sys
 from pathlib import Path
 
-from scoring import ScoringError
-from scoring.settings import WAREHOUSE_ENV, Settings
+from kernel.errors import ScoringError
+from kernel.settings import WAREHOUSE_ENV, Settings
 
 
 def _scale(value: str) -> str | float:
@@ -65,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860)
 
     p = sub.add_parser("run", help="everything end to end: data, ingest, build, train, serve")
-    p.add_argument("--data", type=Path, default=None, help="directory of real Kaggle files (default: generate the embedded default)")
+    p.add_argument(
+        "--data", type=Path, default=None, help="directory of real Kaggle files (default: generate the embedded default)"
+    )
     p.add_argument("--scale", type=_scale, default="small", help="scale of the generated default data")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--no-serve", action="store_true", help="stop after training instead of serving")
@@ -86,18 +89,38 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def add_user_cli(name: str, password_stdin: bool = False) -> None:
+    """`scoring users add NAME [--password-stdin]`."""
+    from api.security import USERS_ENV, add_user, users_path_from_env, validate_name
+
+    path = users_path_from_env()
+    if path is None:
+        raise ScoringError(
+            f"{USERS_ENV}: not set; set it to the users file to write, e.g. export {USERS_ENV}=~/.scoring-users.json"
+        )
+    validate_name(name)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass(f"password for {name}: ")
+        if getpass.getpass("again: ") != password:
+            raise ScoringError("password: the two entries differ; nothing written")
+    add_user(path, name, password)
+    print(f"users: {name} written to {path}", file=sys.stderr)
+
+
 def dispatch(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.command == "generate":
-        from scoring.generate import generate
+        from pipeline.generate import generate
 
         generate(args.out, scale=args.scale, seed=args.seed, fmt=args.format)
     elif args.command == "ingest":
-        from scoring.ingest import ingest
+        from pipeline.ingest import ingest
 
         ingest(args.dir, settings)
     elif args.command == "build":
-        from scoring.build import build
+        from pipeline.build import build
 
         build(settings)
     elif args.command == "train":
@@ -109,12 +132,10 @@ def dispatch(args: argparse.Namespace) -> int:
 
         serve(settings, host=args.host, port=args.port)
     elif args.command == "run":
-        from scoring.pipeline import run
+        from scoring.run import run
 
         run(settings, data=args.data, scale=args.scale, seed=args.seed, serve=not args.no_serve, host=args.host, port=args.port)
     elif args.command == "users":
-        from models_ml.auth import add_user_cli
-
         add_user_cli(args.name, password_stdin=args.password_stdin)
     return 0
 

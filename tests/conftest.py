@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from live_server import run_scoring  # noqa: E402
+from live_server import run_scoring
 
 PIPELINE_SCALE = "0.02"  # ~6,000 applicants: every table non-empty, the whole pipeline in a minute or two
 

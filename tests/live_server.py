@@ -26,7 +26,9 @@ def scoring_cmd(*args: str) -> list[str]:
 
 
 def run_scoring(*args: str, env: dict | None = None, input: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
-    proc = subprocess.run(scoring_cmd(*args), cwd=REPO, env={**os.environ, **(env or {})}, input=input, capture_output=True, text=True, timeout=1800)
+    proc = subprocess.run(
+        scoring_cmd(*args), cwd=REPO, env={**os.environ, **(env or {})}, input=input, capture_output=True, text=True, timeout=1800
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"scoring {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
     return proc
@@ -54,7 +56,9 @@ def start_server(warehouse: Path, log: Path, users_file: Path | None = None, tim
     if users_file is not None:
         env["SCORING_USERS"] = str(users_file)
     fh = open(log, "w")
-    process = subprocess.Popen(scoring_cmd("serve", "--host", "127.0.0.1", "--port", str(port)), cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        scoring_cmd("serve", "--host", "127.0.0.1", "--port", str(port)), cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

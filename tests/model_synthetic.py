@@ -10,13 +10,21 @@ import numpy as np
 import pandas as pd
 from sklearn.datasets import make_classification
 
-from scoring.settings import Settings
+from kernel.settings import Settings
 
 
-def make_synthetic_warehouse(warehouse: Path, n_train: int = 3000, n_test: int = 500, n_features: int = 20, seed: int = 0) -> Settings:
+def make_synthetic_warehouse(
+    warehouse: Path, n_train: int = 3000, n_test: int = 500, n_features: int = 20, seed: int = 0
+) -> Settings:
     X, y = make_classification(
-        n_samples=n_train + n_test, n_features=n_features, n_informative=min(8, n_features - 2), n_redundant=min(4, max(n_features - 10, 0)),
-        weights=[0.9, 0.1], flip_y=0.02, class_sep=0.8, random_state=seed,
+        n_samples=n_train + n_test,
+        n_features=n_features,
+        n_informative=min(8, n_features - 2),
+        n_redundant=min(4, max(n_features - 10, 0)),
+        weights=[0.9, 0.1],
+        flip_y=0.02,
+        class_sep=0.8,
+        random_state=seed,
     )
     rng = np.random.default_rng(seed)
     names = [f"app_ext_source_{i + 1}" if i < 3 else f"bureau_feat_{i:02d}" for i in range(n_features)]
@@ -29,19 +37,30 @@ def make_synthetic_warehouse(warehouse: Path, n_train: int = 3000, n_test: int =
     feats.insert(2, "target", pd.array(np.where(is_train, y, 0), dtype="Int32"))
     feats.loc[~is_train, "target"] = pd.NA
     feats["app_children"] = rng.integers(0, 4, len(ids)).astype("int64")
-    profile = pd.DataFrame({
-        "sk_id_curr": ids, "is_train": is_train, "target": feats["target"],
-        "contract_type": rng.choice(["Cash loans", "Revolving loans"], len(ids)),
-        "gender": rng.choice(["F", "M"], len(ids)),
-        "age_years": rng.uniform(21, 68, len(ids)).round(1),
-        "income_type": rng.choice(["Working", "Pensioner", "State servant"], len(ids)),
-    })
-    profile["age_band"] = pd.cut(profile["age_years"], [0, 30, 40, 50, 60, 100], labels=["<30", "30-39", "40-49", "50-59", "60+"]).astype(str)
-    catalog = pd.DataFrame({
-        "feature": names + ["app_children"],
-        "label": [f"Label of {n}" for n in names] + ["Number of children"],
-        "source_table": "synthetic", "source_column": None, "aggregation": "none", "description": "synthetic",
-    })
+    profile = pd.DataFrame(
+        {
+            "sk_id_curr": ids,
+            "is_train": is_train,
+            "target": feats["target"],
+            "contract_type": rng.choice(["Cash loans", "Revolving loans"], len(ids)),
+            "gender": rng.choice(["F", "M"], len(ids)),
+            "age_years": rng.uniform(21, 68, len(ids)).round(1),
+            "income_type": rng.choice(["Working", "Pensioner", "State servant"], len(ids)),
+        }
+    )
+    profile["age_band"] = pd.cut(
+        profile["age_years"], [0, 30, 40, 50, 60, 100], labels=["<30", "30-39", "40-49", "50-59", "60+"]
+    ).astype(str)
+    catalog = pd.DataFrame(
+        {
+            "feature": names + ["app_children"],
+            "label": [f"Label of {n}" for n in names] + ["Number of children"],
+            "source_table": "synthetic",
+            "source_column": None,
+            "aggregation": "none",
+            "description": "synthetic",
+        }
+    )
     settings = Settings(warehouse=warehouse)
     warehouse.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(settings.features_db))

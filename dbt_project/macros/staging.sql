@@ -2,7 +2,7 @@
   Staging select list: every Kaggle column under its snake_case name; "no date" sentinels
   (365243) become NULL; placeholder levels (XNA, meaning unknown) become NULL; integer_columns
   (days, months and counts: whole numbers, written as floats when the column has NULLs, `I.` in
-  scoring/kaggle_schema.py) become INTEGER: DuckDB's min/max on DOUBLE check for NaN at every row
+  kernel/kaggle_schema.py) become INTEGER: DuckDB's min/max on DOUBLE check for NaN at every row
   and cost 2.5x as much as on INTEGER (BENCHMARKS.md, build). flag_columns: sentinel columns whose
   365243 means something (a credit with no end date is still running) also get `<column>_is_sentinel`.
 #}

@@ -71,7 +71,7 @@ list_avg(list_transform(max_by({ {%- for name, expr in fields.items() %}'{{ name
 
 {# on-run-end, once everything passed: make the finished build database the one readers open.
    DuckDB: checkpoint the build file, close it (detach releases dbt's writer lock), then the plugin
-   (scoring/dbt_plugin.py, alias scoring_warehouse) renames it over the published file: no copy.
+   (pipeline/dbt_plugin.py, alias scoring_warehouse) renames it over the published file: no copy.
    dbt-duckdb hands a plugin's `store` the path given here, in Python (a SQL function would cost a
    pandas import). Nothing runs on the build database after this. #}
 {% macro publish_build_database(database) %}{{ return(adapter.dispatch('publish_build_database', 'scoring')(database)) }}{% endmacro %}

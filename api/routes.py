@@ -1,0 +1,321 @@
+"""The REST API: typed HTTP in front of `service.scoring_service.ScoringService`, nothing more.
+
+Routes translate a request into one service call and its result into a response model; errors become
+JSON with the right status (404 unknown client, 422 invalid input, 503 no warehouse, 500 without a
+trace as a last resort).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Literal
+
+from fastapi import APIRouter, Body, FastAPI, Path, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
+
+from kernel.errors import ClientNotFound, InvalidField, ScoringError
+from service.scoring_service import ScoringService
+
+log = logging.getLogger("scoring.api")
+
+# A what-if value as sent: strict, so that `true` is refused rather than read as 1.
+WhatIfValue = StrictInt | StrictFloat | StrictStr | None
+# Request bodies of the API are a few fields; anything bigger is refused before it is read (413).
+MAX_BODY_BYTES = 64 * 1024
+ClientId = Path(..., description="SK_ID_CURR of the application", ge=0, examples=[100002])
+
+
+# --- response models -------------------------------------------------------------------------------
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="allow")  # the service may add fields; the documented ones are guaranteed
+
+
+class ErrorBody(BaseModel):
+    detail: Any = Field(description="what is wrong, naming the field or the client")
+
+
+Kind = Literal["new application", "historical client"]
+
+
+class ClientHit(Model):
+    sk_id_curr: int
+    is_train: bool
+    kind: Kind
+
+
+class ClientPage(Model):
+    query: str
+    total: int = Field(description="number of clients whose id starts with the query")
+    limit: int
+    offset: int
+    items: list[ClientHit]
+
+
+class ClientData(Model):
+    sk_id_curr: int
+    is_train: bool
+    kind: Kind
+    application: dict[str, Any] | None = Field(description="raw application fields, Kaggle column names")
+    profile: dict[str, Any] = Field(description="descriptive profile in readable units (age in years, amounts)")
+
+
+class Score(Model):
+    sk_id_curr: int
+    kind: Kind
+    probability: float = Field(description="calibrated probability of default")
+    raw_score: float = Field(description="the model's raw score (log-odds, before calibration)")
+    decision: Literal["accepted", "refused"]
+    threshold: float = Field(description="threshold in force: refused when probability >= threshold")
+    distance_to_threshold: float = Field(description="probability - threshold (negative: accepted)")
+    run_id: str
+
+
+class Contribution(Model):
+    feature: str
+    label: str
+    value: float | None = Field(description="the client's value of the feature")
+    contribution: float = Field(description="SHAP contribution to the raw score (log-odds)")
+
+
+class Rest(Model):
+    count: int = Field(description="features not listed one by one")
+    contribution: float = Field(description="their summed contribution")
+
+
+class Explanation(Score):
+    base_value: float = Field(description="the model's average raw score; base + contributions + rest = raw_score")
+    contributions: list[Contribution] = Field(description="the largest contributions by absolute value")
+    rest: Rest
+    summary: str = Field(description="one plain-language sentence")
+    units: str
+
+
+class Neighbour(Model):
+    sk_id_curr: int
+    is_train: bool
+    distance: float
+    outcome: Literal["repaid", "defaulted"] | None = Field(
+        description="known outcome of a historical client; null for new applications"
+    )
+    probability: float = Field(description="the model's probability of default")
+
+
+class Neighbours(Model):
+    sk_id_curr: int
+    k: int
+    features: list[str] = Field(description="the standardised features the distance is computed on")
+    neighbors: list[Neighbour]
+
+
+class ModelInfo(Model):
+    run_id: str
+    trained_at: str
+    rows: int
+    n_features: int
+    threshold: float
+    costs: dict[str, Any]
+    cost_per_client: dict[str, Any]
+    metrics: dict[str, Any]
+    baselines: dict[str, Any]
+    roc_curve: list[dict[str, Any]]
+    threshold_curve: list[dict[str, Any]]
+    calibration: list[dict[str, Any]]
+    fairness: list[dict[str, Any]]
+
+
+class Importance(Model):
+    feature: str
+    label: str
+    mean_abs_shap: float
+    rank: int
+
+
+class ChangedFeature(Model):
+    feature: str
+    before: float | None
+    after: float | None
+
+
+class WhatIf(Model):
+    sk_id_curr: int
+    changes: dict[str, Any] = Field(description="the edits applied, Kaggle column names")
+    current: Explanation
+    edited: Explanation
+    changed_features: list[ChangedFeature] = Field(description="model features whose value the edits changed")
+    probability_change: float
+
+
+class Health(Model):
+    status: Literal["ok", "degraded"]
+    warehouse: dict[str, Any]
+    model_tables: dict[str, Any]
+    model: dict[str, Any]
+
+
+# --- routes ----------------------------------------------------------------------------------------
+
+NOT_FOUND = {404: {"model": ErrorBody, "description": "unknown client"}}
+INVALID = {422: {"model": ErrorBody, "description": "invalid field or value"}}
+WHAT_IF_EXAMPLE = {"AMT_INCOME_TOTAL": 180000, "AMT_CREDIT": 500000}
+
+
+def api_router(service: ScoringService) -> APIRouter:
+    router = APIRouter()
+    v1 = APIRouter(prefix="/api/v1", tags=["scoring"])
+
+    @v1.get("/clients", response_model=ClientPage, responses=INVALID, summary="Search clients by id prefix")
+    def clients(
+        q: str = Query("", max_length=20, description="the start of an SK_ID_CURR (digits)"),
+        limit: int = Query(20, ge=1, le=100),
+        offset: int = Query(0, ge=0, le=1_000_000_000),
+    ):
+        return service.search_clients(q, limit=limit, offset=offset)
+
+    @v1.get("/clients/{client_id}", response_model=ClientData, responses=NOT_FOUND, summary="A client's application and profile")
+    def client(client_id: int = ClientId):
+        return service.client(client_id)
+
+    @v1.get(
+        "/clients/{client_id}/score", response_model=Score, responses=NOT_FOUND, summary="Probability of default and decision"
+    )
+    def score(client_id: int = ClientId):
+        return service.score(client_id)
+
+    @v1.get("/clients/{client_id}/explanation", response_model=Explanation, responses=NOT_FOUND, summary="Local SHAP explanation")
+    def explanation(client_id: int = ClientId, top: int = Query(10, ge=1, le=50, description="contributions listed one by one")):
+        return service.explanation(client_id, top=top)
+
+    @v1.get("/clients/{client_id}/neighbors", response_model=Neighbours, responses=NOT_FOUND, summary="Similar clients")
+    def neighbors(client_id: int = ClientId, k: int = Query(20, ge=1, le=200)):
+        return service.neighbors(client_id, k=k)
+
+    @v1.post(
+        "/clients/{client_id}/what-if",
+        response_model=WhatIf,
+        responses={**NOT_FOUND, **INVALID},
+        summary="Score an edited application",
+    )
+    def what_if(
+        client_id: int = ClientId,
+        changes: dict[str, WhatIfValue] = Body(
+            ..., description="application columns (Kaggle names) and their new values", examples=[WHAT_IF_EXAMPLE]
+        ),
+    ):
+        return service.what_if(client_id, changes)
+
+    @v1.get("/model", response_model=ModelInfo, summary="The model in service: metrics, threshold, costs")
+    def model():
+        return service.model_info()
+
+    @v1.get("/model/importance", response_model=list[Importance], summary="Global feature importance (mean |SHAP|)")
+    def importance(limit: int | None = Query(None, ge=1, le=1000)):
+        return service.importance(limit=limit)
+
+    @router.get(
+        "/healthz",
+        response_model=Health,
+        tags=["health"],
+        responses={503: {"model": Health, "description": "no model or warehouse"}},
+        summary="Warehouse and model in service, their build times",
+    )
+    def healthz(response: Response):
+        health = service.health()
+        if health["status"] != "ok":
+            response.status_code = 503
+        return health
+
+    router.include_router(v1)
+    return router
+
+
+# --- errors ----------------------------------------------------------------------------------------
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        return JSONResponse({"detail": validation_message(exc.errors())}, status_code=422)
+
+    @app.exception_handler(ClientNotFound)
+    async def not_found(request: Request, exc: ClientNotFound):
+        return JSONResponse({"detail": _message(exc)}, status_code=404)
+
+    @app.exception_handler(InvalidField)
+    async def invalid(request: Request, exc: InvalidField):
+        return JSONResponse({"detail": _message(exc)}, status_code=422)
+
+    @app.exception_handler(ScoringError)
+    async def unavailable(request: Request, exc: ScoringError):
+        log.error("%s %s: %s", request.method, request.url.path, exc)
+        return JSONResponse({"detail": _message(exc)}, status_code=503)
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception):
+        log.exception("%s %s failed", request.method, request.url.path)
+        return JSONResponse({"detail": "internal error; the server log has the details"}, status_code=500)
+
+
+def validation_message(errors: list[dict]) -> str:
+    """FastAPI's validation errors as one line naming each bad field (at most three), without echoing
+    the request back (the default does, so a large bad body came back larger)."""
+    by_field: dict[str, list[str]] = {}
+    for err in errors:
+        # ("query", "offset") -> offset; ("body", "AMT_CREDIT", "int") -> AMT_CREDIT (a union member's type
+        # is not part of the name); ("body",) -> body, the whole body is wrong
+        loc = [str(p) for p in err.get("loc", ())] or ["body"]
+        by_field.setdefault(loc[1] if len(loc) > 1 else loc[0], []).append(str(err.get("msg", "invalid")))
+    parts = []
+    for field, messages in list(by_field.items())[:3]:
+        text = messages[0] if len(messages) == 1 else "expected a number, a text or null"
+        parts.append(f"{field}: {text}")
+    more = len(by_field) - 3
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+
+class BodyLimit:
+    """ASGI middleware: an API request whose body is over `max_bytes` gets a 413 JSON error, whether it
+    says its length up front or sends chunks (then it is refused as soon as the limit is passed)."""
+
+    def __init__(self, app, max_bytes: int = MAX_BODY_BYTES, prefix: str = "/api/") -> None:
+        self.app, self.max_bytes, self.prefix = app, max_bytes, prefix
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix) or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            return await self.app(scope, receive, send)
+        length = dict(scope["headers"]).get(b"content-length", b"")
+        if length.isdigit() and int(length) > self.max_bytes:
+            return await self._too_large(scope, send)
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # client gone
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.max_bytes:
+                return await self._too_large(scope, send)
+            if not message.get("more_body"):
+                break
+        body, replayed = b"".join(chunks), False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, scope, send) -> None:
+        response = JSONResponse({"detail": f"request body: larger than {self.max_bytes // 1024} KB"}, status_code=413)
+        await response(scope, None, send)
+
+
+def _message(exc: BaseException) -> str:
+    # KeyError's str() quotes its argument; show the plain message.
+    return str(exc.args[0]) if exc.args else type(exc).__name__

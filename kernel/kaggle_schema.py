@@ -1,0 +1,162 @@
+"""The Kaggle Home Credit files: names, column order and types, as the real files have them.
+
+`sql_type` is how the column is written in the real CSVs: integer columns that pandas wrote with
+`.0` (because they hold NULLs) are DOUBLE, as they are in the original files.
+Generated once from the real headers; the generator and ingest both follow it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # "integer", "float" or "category"
+    sql_type: str  # BIGINT, DOUBLE or VARCHAR
+
+
+@dataclass(frozen=True)
+class KaggleFile:
+    name: str  # file stem as Kaggle spells it, e.g. "POS_CASH_balance"
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] | None
+    required: bool = True
+
+    @property
+    def table(self) -> str:
+        """Raw table name in the warehouse: the file stem in lower case."""
+        return self.name.lower()
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _cols(spec: str) -> tuple[Column, ...]:
+    kinds = {"I": ("integer", "BIGINT"), "F": ("float", "DOUBLE"), "C": ("category", "VARCHAR")}
+    out = []
+    for item in spec.split():
+        name, code = item.rsplit(":", 1)
+        kind, sql = kinds[code[0]]
+        if code == "I.":  # integer values written as floats (they have NULLs)
+            sql = "DOUBLE"
+        out.append(Column(name, kind, sql))
+    return tuple(out)
+
+
+FILES: dict[str, KaggleFile] = {}
+
+FILES["application_train"] = KaggleFile(
+    "application_train",
+    _cols(
+        "SK_ID_CURR:I TARGET:I NAME_CONTRACT_TYPE:C CODE_GENDER:C FLAG_OWN_CAR:C FLAG_OWN_REALTY:C "
+        "CNT_CHILDREN:I AMT_INCOME_TOTAL:F AMT_CREDIT:F AMT_ANNUITY:F AMT_GOODS_PRICE:F "
+        "NAME_TYPE_SUITE:C NAME_INCOME_TYPE:C NAME_EDUCATION_TYPE:C NAME_FAMILY_STATUS:C "
+        "NAME_HOUSING_TYPE:C REGION_POPULATION_RELATIVE:F DAYS_BIRTH:I DAYS_EMPLOYED:I "
+        "DAYS_REGISTRATION:I. DAYS_ID_PUBLISH:I OWN_CAR_AGE:I. FLAG_MOBIL:I FLAG_EMP_PHONE:I "
+        "FLAG_WORK_PHONE:I FLAG_CONT_MOBILE:I FLAG_PHONE:I FLAG_EMAIL:I OCCUPATION_TYPE:C "
+        "CNT_FAM_MEMBERS:I. REGION_RATING_CLIENT:I REGION_RATING_CLIENT_W_CITY:I "
+        "WEEKDAY_APPR_PROCESS_START:C HOUR_APPR_PROCESS_START:I REG_REGION_NOT_LIVE_REGION:I "
+        "REG_REGION_NOT_WORK_REGION:I LIVE_REGION_NOT_WORK_REGION:I REG_CITY_NOT_LIVE_CITY:I "
+        "REG_CITY_NOT_WORK_CITY:I LIVE_CITY_NOT_WORK_CITY:I ORGANIZATION_TYPE:C EXT_SOURCE_1:F "
+        "EXT_SOURCE_2:F EXT_SOURCE_3:F APARTMENTS_AVG:F BASEMENTAREA_AVG:F "
+        "YEARS_BEGINEXPLUATATION_AVG:F YEARS_BUILD_AVG:F COMMONAREA_AVG:F ELEVATORS_AVG:F "
+        "ENTRANCES_AVG:F FLOORSMAX_AVG:F FLOORSMIN_AVG:F LANDAREA_AVG:F LIVINGAPARTMENTS_AVG:F "
+        "LIVINGAREA_AVG:F NONLIVINGAPARTMENTS_AVG:F NONLIVINGAREA_AVG:F APARTMENTS_MODE:F "
+        "BASEMENTAREA_MODE:F YEARS_BEGINEXPLUATATION_MODE:F YEARS_BUILD_MODE:F COMMONAREA_MODE:F "
+        "ELEVATORS_MODE:F ENTRANCES_MODE:F FLOORSMAX_MODE:F FLOORSMIN_MODE:F LANDAREA_MODE:F "
+        "LIVINGAPARTMENTS_MODE:F LIVINGAREA_MODE:F NONLIVINGAPARTMENTS_MODE:F NONLIVINGAREA_MODE:F "
+        "APARTMENTS_MEDI:F BASEMENTAREA_MEDI:F YEARS_BEGINEXPLUATATION_MEDI:F YEARS_BUILD_MEDI:F "
+        "COMMONAREA_MEDI:F ELEVATORS_MEDI:F ENTRANCES_MEDI:F FLOORSMAX_MEDI:F FLOORSMIN_MEDI:F "
+        "LANDAREA_MEDI:F LIVINGAPARTMENTS_MEDI:F LIVINGAREA_MEDI:F NONLIVINGAPARTMENTS_MEDI:F "
+        "NONLIVINGAREA_MEDI:F FONDKAPREMONT_MODE:C HOUSETYPE_MODE:C TOTALAREA_MODE:F "
+        "WALLSMATERIAL_MODE:C EMERGENCYSTATE_MODE:C OBS_30_CNT_SOCIAL_CIRCLE:I. "
+        "DEF_30_CNT_SOCIAL_CIRCLE:I. OBS_60_CNT_SOCIAL_CIRCLE:I. DEF_60_CNT_SOCIAL_CIRCLE:I. "
+        "DAYS_LAST_PHONE_CHANGE:I. FLAG_DOCUMENT_2:I FLAG_DOCUMENT_3:I FLAG_DOCUMENT_4:I "
+        "FLAG_DOCUMENT_5:I FLAG_DOCUMENT_6:I FLAG_DOCUMENT_7:I FLAG_DOCUMENT_8:I FLAG_DOCUMENT_9:I "
+        "FLAG_DOCUMENT_10:I FLAG_DOCUMENT_11:I FLAG_DOCUMENT_12:I FLAG_DOCUMENT_13:I "
+        "FLAG_DOCUMENT_14:I FLAG_DOCUMENT_15:I FLAG_DOCUMENT_16:I FLAG_DOCUMENT_17:I "
+        "FLAG_DOCUMENT_18:I FLAG_DOCUMENT_19:I FLAG_DOCUMENT_20:I FLAG_DOCUMENT_21:I "
+        "AMT_REQ_CREDIT_BUREAU_HOUR:I. AMT_REQ_CREDIT_BUREAU_DAY:I. AMT_REQ_CREDIT_BUREAU_WEEK:I. "
+        "AMT_REQ_CREDIT_BUREAU_MON:I. AMT_REQ_CREDIT_BUREAU_QRT:I. AMT_REQ_CREDIT_BUREAU_YEAR:I. "
+    ),
+    ("SK_ID_CURR",),
+    required=True,
+)
+# application_test is application_train without TARGET (121 columns against 122), in the same order.
+FILES["application_test"] = KaggleFile(
+    "application_test",
+    tuple(c for c in FILES["application_train"].columns if c.name != "TARGET"),
+    ("SK_ID_CURR",),
+    required=False,
+)
+FILES["bureau"] = KaggleFile(
+    "bureau",
+    _cols(
+        "SK_ID_CURR:I SK_ID_BUREAU:I CREDIT_ACTIVE:C CREDIT_CURRENCY:C DAYS_CREDIT:I "
+        "CREDIT_DAY_OVERDUE:I DAYS_CREDIT_ENDDATE:I. DAYS_ENDDATE_FACT:I. AMT_CREDIT_MAX_OVERDUE:F "
+        "CNT_CREDIT_PROLONG:I AMT_CREDIT_SUM:F AMT_CREDIT_SUM_DEBT:F AMT_CREDIT_SUM_LIMIT:F "
+        "AMT_CREDIT_SUM_OVERDUE:F CREDIT_TYPE:C DAYS_CREDIT_UPDATE:I AMT_ANNUITY:F "
+    ),
+    ("SK_ID_BUREAU",),
+    required=True,
+)
+FILES["bureau_balance"] = KaggleFile(
+    "bureau_balance",
+    _cols("SK_ID_BUREAU:I MONTHS_BALANCE:I STATUS:C "),
+    ("SK_ID_BUREAU", "MONTHS_BALANCE"),
+    required=True,
+)
+FILES["previous_application"] = KaggleFile(
+    "previous_application",
+    _cols(
+        "SK_ID_PREV:I SK_ID_CURR:I NAME_CONTRACT_TYPE:C AMT_ANNUITY:F AMT_APPLICATION:F AMT_CREDIT:F "
+        "AMT_DOWN_PAYMENT:F AMT_GOODS_PRICE:F WEEKDAY_APPR_PROCESS_START:C HOUR_APPR_PROCESS_START:I "
+        "FLAG_LAST_APPL_PER_CONTRACT:C NFLAG_LAST_APPL_IN_DAY:I RATE_DOWN_PAYMENT:F "
+        "RATE_INTEREST_PRIMARY:F RATE_INTEREST_PRIVILEGED:F NAME_CASH_LOAN_PURPOSE:C "
+        "NAME_CONTRACT_STATUS:C DAYS_DECISION:I NAME_PAYMENT_TYPE:C CODE_REJECT_REASON:C "
+        "NAME_TYPE_SUITE:C NAME_CLIENT_TYPE:C NAME_GOODS_CATEGORY:C NAME_PORTFOLIO:C "
+        "NAME_PRODUCT_TYPE:C CHANNEL_TYPE:C SELLERPLACE_AREA:I NAME_SELLER_INDUSTRY:C CNT_PAYMENT:I. "
+        "NAME_YIELD_GROUP:C PRODUCT_COMBINATION:C DAYS_FIRST_DRAWING:I. DAYS_FIRST_DUE:I. "
+        "DAYS_LAST_DUE_1ST_VERSION:I. DAYS_LAST_DUE:I. DAYS_TERMINATION:I. "
+        "NFLAG_INSURED_ON_APPROVAL:I. "
+    ),
+    ("SK_ID_PREV",),
+    required=True,
+)
+FILES["POS_CASH_balance"] = KaggleFile(
+    "POS_CASH_balance",
+    _cols(
+        "SK_ID_PREV:I SK_ID_CURR:I MONTHS_BALANCE:I CNT_INSTALMENT:I. CNT_INSTALMENT_FUTURE:I. "
+        "NAME_CONTRACT_STATUS:C SK_DPD:I SK_DPD_DEF:I "
+    ),
+    None,
+    required=True,
+)
+FILES["installments_payments"] = KaggleFile(
+    "installments_payments",
+    _cols(
+        "SK_ID_PREV:I SK_ID_CURR:I NUM_INSTALMENT_VERSION:I. NUM_INSTALMENT_NUMBER:I "
+        "DAYS_INSTALMENT:I. DAYS_ENTRY_PAYMENT:I. AMT_INSTALMENT:F AMT_PAYMENT:F "
+    ),
+    None,
+    required=True,
+)
+FILES["credit_card_balance"] = KaggleFile(
+    "credit_card_balance",
+    _cols(
+        "SK_ID_PREV:I SK_ID_CURR:I MONTHS_BALANCE:I AMT_BALANCE:F AMT_CREDIT_LIMIT_ACTUAL:I "
+        "AMT_DRAWINGS_ATM_CURRENT:F AMT_DRAWINGS_CURRENT:F AMT_DRAWINGS_OTHER_CURRENT:F "
+        "AMT_DRAWINGS_POS_CURRENT:F AMT_INST_MIN_REGULARITY:F AMT_PAYMENT_CURRENT:F "
+        "AMT_PAYMENT_TOTAL_CURRENT:F AMT_RECEIVABLE_PRINCIPAL:F AMT_RECIVABLE:F "
+        "AMT_TOTAL_RECEIVABLE:F CNT_DRAWINGS_ATM_CURRENT:I. CNT_DRAWINGS_CURRENT:I "
+        "CNT_DRAWINGS_OTHER_CURRENT:I. CNT_DRAWINGS_POS_CURRENT:I. CNT_INSTALMENT_MATURE_CUM:I. "
+        "NAME_CONTRACT_STATUS:C SK_DPD:I SK_DPD_DEF:I "
+    ),
+    None,
+    required=True,
+)
+
+SUBMISSION = KaggleFile("sample_submission", _cols("SK_ID_CURR:I TARGET:F "), ("SK_ID_CURR",), required=False)

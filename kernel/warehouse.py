@@ -1,0 +1,149 @@
+"""Warehouse access: atomic publication of DuckDB files, and readers that follow new publications.
+
+A DuckDB file has one writer or many readers. So nothing is ever built in place: every step builds
+a new file beside the published one, and publishes it with one rename. Readers keep the inode they
+opened (a rename does not disturb them) and switch to the new file on their next cursor.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from kernel.errors import ScoringError
+from kernel.settings import Settings
+
+
+def scratch_path(dest: Path) -> Path:
+    """A fresh path beside `dest` (same file system, so the final rename is atomic)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    return dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:12]}.tmp")
+
+
+def remove_quietly(path: Path) -> None:
+    for p in (path, Path(str(path) + ".wal")):
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def publish(built: Path, dest: Path, sync_file: bool = True) -> None:
+    """Atomically replace `dest` by `built` (a closed, checkpointed DuckDB file or any file).
+
+    `sync_file=False` when the writer has already synced the file (DuckDB's checkpoint does)."""
+    if Path(str(built) + ".wal").exists():
+        raise ScoringError(f"{built}: still has a write-ahead log; close the connection before publishing")
+    if sync_file:
+        with open(built, "rb") as fh:
+            os.fsync(fh.fileno())
+    os.replace(built, dest)
+    dir_fd = os.open(dest.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+@contextmanager
+def building(dest: Path, settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open a new DuckDB file beside `dest`; publish it if the block succeeds, discard it otherwise."""
+    tmp = scratch_path(dest)
+    con = duckdb.connect(str(tmp), config=duckdb_config(settings))
+    try:
+        yield con
+        con.execute("CHECKPOINT")
+        con.close()
+        publish(tmp, dest)
+    except BaseException:
+        con.close()
+        remove_quietly(tmp)
+        raise
+
+
+def duckdb_config(settings: Settings, read_only: bool = False) -> dict:
+    config = {"threads": settings.duckdb_threads, "memory_limit": settings.duckdb_memory_limit}
+    if read_only:
+        config["access_mode"] = "READ_ONLY"
+    return config
+
+
+@dataclass(frozen=True)
+class _Stamp:
+    """Identity of the published files a connection was opened on."""
+
+    files: tuple[tuple[str, int, int], ...]
+
+    @classmethod
+    def of(cls, paths: list[Path]) -> _Stamp:
+        out = []
+        for p in paths:
+            try:
+                st = p.stat()
+                out.append((str(p), st.st_ino, st.st_mtime_ns))
+            except FileNotFoundError:
+                out.append((str(p), 0, 0))
+        return cls(tuple(out))
+
+
+class WarehouseReader:
+    """Read-only access to the published warehouse for the app and for scripts.
+
+    `scoring.duckdb` is the main database; `raw.duckdb` and `model.duckdb` are attached as `raw` and
+    `model` when they exist. Each thread gets its own cursor. When any file is republished, the next
+    `cursor()` call opens the new files; connections already handed out keep working on the old ones.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._stamp: _Stamp | None = None
+        self._local = threading.local()
+
+    def _paths(self) -> list[Path]:
+        s = self.settings
+        return [s.features_db, s.raw_db, s.model_db]
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        s = self.settings
+        if not s.features_db.exists():
+            raise ScoringError(f"{s.features_db}: no published warehouse; run `scoring build` first")
+        # A fresh in-memory instance that ATTACHes the files: duckdb.connect(path) would hand back the
+        # cached instance of the old file (same path) while any old connection is alive, i.e. stale data.
+        con = duckdb.connect(":memory:", config=duckdb_config(s))
+        con.execute(f"ATTACH '{s.features_db}' AS scoring (READ_ONLY)")
+        con.execute("USE scoring")
+        for alias, path in (("raw", s.raw_db), ("model", s.model_db)):
+            if path.exists():
+                con.execute(f"ATTACH '{path}' AS {alias} (READ_ONLY)")
+        return con
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        stamp = _Stamp.of(self._paths())
+        with self._lock:
+            if self._con is None or stamp != self._stamp:
+                self._con = self._open()
+                self._stamp = stamp
+            return self._con
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for this thread on the newest published files."""
+        con = self.connection()
+        local = self._local
+        if getattr(local, "con", None) is not con:
+            local.con = con
+            local.cursor = con.cursor()
+            local.cursor.execute("USE scoring")  # USE is per connection; cursors do not inherit it
+        return local.cursor
+
+    @property
+    def stamp(self) -> _Stamp | None:
+        return self._stamp

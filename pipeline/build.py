@@ -1,0 +1,187 @@
+"""`scoring build`: build, test and publish the feature warehouse with dbt (programmatically).
+
+dbt does everything itself (profiles.yml + pipeline/dbt_plugin.py): it builds into a fresh file under
+`build/`, runs every test and unit test, and its on-run-end hook publishes `scoring.duckdb` only if
+all passed. This module checks the inputs, points dbt at the warehouse, shows progress on stderr and
+turns a failure into one ScoringError line naming the failing model or test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kernel.errors import ScoringError
+from kernel.progress import log
+from kernel.settings import PROJECT_ROOT, Settings
+
+FAILED = {"error", "fail", "runtime error", "skipped"}
+_ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+# Per-node status and seconds of the latest `scoring build`, in the warehouse's build/ directory.
+LAST_BUILD_REPORT = "last_build.json"
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    name: str
+    kind: str  # model, seed, test, unit_test, operation
+    status: str
+    seconds: float
+    message: str
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    published: Path
+    seconds: float
+    nodes: tuple[NodeResult, ...] = field(default_factory=tuple)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for n in self.nodes if n.kind == kind)
+
+    @property
+    def model_seconds(self) -> dict[str, float]:
+        return {n.name: n.seconds for n in self.nodes if n.kind in ("model", "seed")}
+
+    def summary(self) -> str:
+        return (
+            f"build: {self.count('model')} models, {self.count('seed')} seed, {self.count('test')} tests and "
+            f"{self.count('unit_test')} unit tests passed in {self.seconds:.1f} s; published {self.published}"
+        )
+
+
+class _Progress:
+    """dbt event callback: one stderr line per model or seed, and per failing test."""
+
+    def __init__(self) -> None:
+        self.done = 0
+
+    def __call__(self, event) -> None:
+        if event.info.name != "NodeFinished":
+            return
+        info, result = event.data.node_info, event.data.run_result
+        kind = info.resource_type
+        if kind in ("model", "seed") or result.status in FAILED:
+            self.done += 1
+            log(f"build: {kind} {info.node_name}: {result.status} in {result.execution_time:.1f} s")
+
+
+def dbt_args(settings: Settings, command: str = "build", extra: list[str] | None = None) -> list[str]:
+    """dbt CLI arguments for this warehouse; target/ and logs/ live in its build/ directory, so
+    concurrent builds of different warehouses do not share dbt's state files."""
+    build_dir = settings.build_dir
+    return [
+        *command.split(),
+        "--project-dir",
+        str(PROJECT_ROOT),
+        "--profiles-dir",
+        str(PROJECT_ROOT),
+        "--target-path",
+        str(build_dir / "target"),
+        "--log-path",
+        str(build_dir / "logs"),
+        "--log-level",
+        "none",
+        *(extra or []),
+    ]
+
+
+def dbt_env(settings: Settings) -> None:
+    """The profile reads these (profiles.yml). The DuckDB memory limit is passed only when the user
+    set one (SCORING_DUCKDB_MEMORY): otherwise the profile's own default, sized for the build's
+    3 GB budget, applies rather than the general 8 GB default of Settings."""
+    settings.export_env()
+    os.environ["SCORING_DUCKDB_THREADS"] = str(settings.duckdb_threads)
+
+
+def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None = None):
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    from dbt.cli.main import dbtRunner
+
+    dbt_env(settings)
+    settings.build_dir.mkdir(parents=True, exist_ok=True)
+    # The Kaggle descriptions seed has an unnamed first column; agate names it `a` (documented).
+    warnings.filterwarnings("ignore", message="Column 0 has no name")
+    # dbt-duckdb keeps its DuckDB connection in a class attribute across invocations in one process;
+    # close it so every run opens a fresh build file (and no file stays locked afterwards).
+    _close_dbt_duckdb(DuckDBConnectionManager)
+    try:
+        return dbtRunner(callbacks=[_Progress()]).invoke(dbt_args(settings, command, extra))
+    finally:
+        _close_dbt_duckdb(DuckDBConnectionManager)
+
+
+def _close_dbt_duckdb(manager) -> None:
+    env = manager._ENV
+    if env is not None and hasattr(env, "close"):
+        env.close()
+    manager.close_all_connections()
+
+
+def _nodes(result) -> tuple[NodeResult, ...]:
+    out = []
+    for r in getattr(result, "results", None) or []:
+        node = r.node
+        out.append(NodeResult(node.name, str(node.resource_type), str(r.status), float(r.execution_time or 0), r.message or ""))
+    return tuple(out)
+
+
+def _first_line(text: str, lines_kept: int = 3) -> str:
+    """dbt messages span lines (error, location, detail) and colour unit-test diffs; one plain line for
+    the user, trimmed."""
+    text = _ANSI_COLOUR.sub("", str(text))
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not set(ln.strip()) <= {"-"}]
+    return " | ".join(lines[:lines_kept])[:500] if lines else "failed"
+
+
+def build(settings: Settings, extra_args: list[str] | None = None) -> BuildReport:
+    """Run `dbt build` on the warehouse; raise ScoringError (nothing published) if anything fails."""
+    if not settings.raw_db.exists():
+        raise ScoringError(f"{settings.raw_db}: no raw tables; run `scoring ingest DIR` first")
+    published = settings.features_db
+    before = published.stat().st_mtime_ns if published.exists() else None
+    started = time.perf_counter()
+    log(f"build: dbt build on {settings.warehouse} ...")
+    # dbt's own JSON artifacts (manifest.json, run_results.json with every node's compiled SQL, ~2 MB)
+    # cost ~0.35 s a build; the one-line summary and last_build.json say what a user needs.
+    res = run_dbt(settings, "build", ["--no-write-json", *(extra_args or [])])
+    seconds = time.perf_counter() - started
+    nodes = _nodes(res.result)
+    write_node_report(settings.build_dir / LAST_BUILD_REPORT, nodes, seconds)
+    _remove_this_build()
+    failed = [n for n in nodes if n.status in FAILED and n.status != "skipped"]
+    if failed:
+        first = failed[0]
+        raise ScoringError(f"dbt {first.kind} {first.name}: {first.status}: {_first_line(first.message)} (nothing published)")
+    if isinstance(res.exception, KeyboardInterrupt):
+        raise KeyboardInterrupt  # Ctrl-C: the CLI says "interrupted; nothing published" and exits 130
+    if res.exception is not None:
+        raise ScoringError(f"dbt build: {_first_line(res.exception)} (nothing published)")
+    if not res.success:
+        raise ScoringError("dbt build: did not succeed (nothing published)")
+    after = published.stat().st_mtime_ns if published.exists() else None
+    if after is None or after == before:
+        raise ScoringError(f"{published}: dbt build passed but did not publish the warehouse")
+    report = BuildReport(published, seconds, nodes)
+    log(report.summary())
+    return report
+
+
+def write_node_report(path: Path, nodes: tuple[NodeResult, ...], seconds: float) -> None:
+    """Status and seconds of every node of the last build (passed or not), for users and benchmarks."""
+    rows = [{"name": n.name, "kind": n.kind, "status": n.status, "seconds": round(n.seconds, 3)} for n in nodes]
+    path.write_text(json.dumps({"seconds": round(seconds, 3), "nodes": rows}, indent=1) + "\n")
+
+
+def _remove_this_build() -> None:
+    """The build file of this run is no longer needed (renamed into place if published, else failed)."""
+    from kernel.warehouse import remove_quietly
+    from pipeline import dbt_plugin
+
+    if dbt_plugin.LAST_BUILD is not None:
+        remove_quietly(dbt_plugin.LAST_BUILD)

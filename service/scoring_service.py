@@ -1,0 +1,476 @@
+"""The Python API of the app: one `ScoringService` the REST API and the dashboard both call.
+
+Reads the published warehouse through `WarehouseReader` (read-only, a cursor per thread, follows
+republication) and the model named by `models/CURRENT` (reloaded when it changes). Every method
+returns plain JSON-serialisable dicts. Unknown clients raise `ClientNotFound` (404), invalid input
+raises `InvalidField` (422).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from kernel.errors import ClientNotFound, InvalidField, ScoringError
+from kernel.settings import Settings
+from kernel.warehouse import WarehouseReader
+from models_ml import explain as explain_mod
+from models_ml import neighbours as neighbours_mod
+from models_ml import population as population_mod
+from models_ml.calibration import Calibrator
+from models_ml.registry import LoadedModel, ModelCache
+from models_ml.whatif import WhatIf
+from service import wording as presentation
+
+KINDS = {True: "historical client", False: "new application"}
+PROFILE_FILTERS_EXCLUDED = {"sk_id_curr"}
+T = TypeVar("T")
+# Profile fields the comparison population can be filtered on (the dashboard's group filters).
+GROUP_FILTERS = ("gender", "age_band", "income_type", "contract_type")
+
+
+def _plain(v):
+    """numpy / pandas scalars to JSON-friendly Python values; NaN to None."""
+    if v is None:
+        return None
+    if isinstance(v, (np.floating, float)):
+        return None if not math.isfinite(float(v)) else float(v)
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.bool_,)):
+        return bool(v)
+    if isinstance(v, (datetime, pd.Timestamp)):
+        return v.isoformat()
+    if v is pd.NA or v is pd.NaT:
+        return None
+    return v
+
+
+MAX_ID = 2**63 - 1  # SK_ID_CURR is a BIGINT
+SUMMARY_CONTRIBUTIONS = 10  # contributions an explanation's plain-language summary chooses its reasons from
+
+
+def id_prefix_ranges(prefix: str) -> list[tuple[int, int]]:
+    """The id ranges whose decimal form starts with `prefix` (digits): p * 10^e .. (p + 1) * 10^e - 1
+    for every count e of further digits, within BIGINT. None for a leading 0 (no id is written so)."""
+    if not prefix or prefix.startswith("0"):
+        return []
+    p, ranges = int(prefix), []
+    for extra in range(0, 20 - len(prefix)):
+        lo, hi = p * 10**extra, (p + 1) * 10**extra - 1
+        if lo > MAX_ID:
+            break
+        ranges.append((lo, min(hi, MAX_ID)))
+    return ranges
+
+
+def _client_id(client_id) -> int:
+    try:
+        if isinstance(client_id, bool):
+            raise ValueError
+        return int(str(client_id).strip()) if not isinstance(client_id, int) else client_id
+    except (TypeError, ValueError):
+        raise InvalidField(f"id: {client_id!r} is not a client id (a whole number)") from None
+
+
+class ScoringService:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.reader = WarehouseReader(settings)
+        self.models = ModelCache(settings)
+        self._calibrators: dict[str, Calibrator] = {}
+        self._row_idx: tuple[str, np.ndarray] | None = None
+        self._published: dict[str, tuple[object, Any]] = {}  # see _per_publication
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def _cur(self):
+        return self.reader.cursor()
+
+    def _model(self) -> tuple[LoadedModel, Calibrator]:
+        model = self.models.current()
+        cal = self._calibrators.get(model.run_id)
+        if cal is None:
+            cal = Calibrator.from_dict(model.record["calibration"])
+            self._calibrators = {model.run_id: cal}
+        return model, cal
+
+    def _per_publication(self, key: str, compute: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """compute(cursor), once per publication of the warehouse files (the reader's stamp changes when
+        a build or a training run publishes): what is read from the marts' structure stays cached."""
+        cur = self._cur()
+        stamp = self.reader.stamp
+        hit = self._published.get(key)
+        if hit is None or hit[0] != stamp:
+            hit = self._published[key] = (stamp, compute(cur))
+        return hit[1]
+
+    def _columns(self) -> dict[str, dict[str, str]]:
+        """Column name -> type of client_features and client_profile."""
+
+        def read(cur) -> dict[str, dict[str, str]]:
+            sql = (
+                "select column_name, data_type from information_schema.columns "
+                "where table_catalog = current_database() and table_schema = 'main' and table_name = ? order by ordinal_position"
+            )
+            return {table: dict(cur.execute(sql, [table]).fetchall()) for table in ("client_features", "client_profile")}
+
+        return self._per_publication("columns", read)
+
+    def _catalog_and_labels(self) -> tuple[dict[str, presentation.FeatureInfo], dict[str, str]]:
+        def read(cur):
+            rows = cur.execute("select feature, label, source_table, source_column, aggregation from feature_catalog").fetchall()
+            infos = {r[0]: presentation.FeatureInfo(*r) for r in rows}
+            return infos, {f: presentation.label(info) for f, info in infos.items()}
+
+        return self._per_publication("catalog", read)
+
+    def catalog(self) -> dict[str, presentation.FeatureInfo]:
+        """feature_catalog rows by feature (labels and value kinds come from here)."""
+        return self._catalog_and_labels()[0]
+
+    def _info(self, feature: str, label: str | None = None) -> presentation.FeatureInfo:
+        return self.catalog().get(feature) or presentation.FeatureInfo(feature, label)
+
+    def feature_labels(self) -> dict[str, str]:
+        """Readable label of every feature of the published mart."""
+        return self._catalog_and_labels()[1]
+
+    def _model_tables_run(self) -> str | None:
+        """Run id of the published model.duckdb."""
+
+        def read(cur) -> str | None:
+            try:
+                run = cur.execute("select run_id from model.client_scores limit 1").fetchone()
+            except Exception:  # no model tables published yet
+                return None
+            return run[0] if run else None
+
+        return self._per_publication("model_tables_run", read)
+
+    def _model_row(self, client_id: int, model: LoadedModel) -> tuple[bool, np.ndarray]:
+        """The client's feature vector for the model. Fast path: one DOUBLE[] array of the features
+        the trees use, from model.client_rows of the same run; otherwise the ~900 mart columns."""
+        if self._model_tables_run() == model.run_id and "row_features" in model.record:
+            cur = self._cur()
+            row = cur.execute(
+                "select s.is_train, r.x from model.client_rows r join model.client_scores s using (sk_id_curr) where r.sk_id_curr = ?",
+                [client_id],
+            ).fetchone()
+            if row is not None:
+                idx = self._row_index(model)
+                x = np.full(len(model.features), np.nan)
+                x[idx] = np.array(row[1], dtype=np.float64)
+                return bool(row[0]), x
+        return self._feature_row(client_id, model.features, model.run_id)
+
+    def _row_index(self, model: LoadedModel) -> np.ndarray:
+        cache = self._row_idx
+        if cache is None or cache[0] != model.run_id:
+            pos = {f: i for i, f in enumerate(model.features)}
+            cache = (model.run_id, np.array([pos[f] for f in model.record["row_features"]], dtype=np.int64))
+            self._row_idx = cache
+        return cache[1]
+
+    def _feature_row(self, client_id: int, features: list[str], run_id: str | None = None) -> tuple[bool, np.ndarray]:
+        # A rebuild may change the feature columns before the model is retrained: say so (503), not a binder error (500).
+        present = self._columns()["client_features"]
+        if any(f not in present for f in features):
+            raise ScoringError(f"model {run_id or '?'} was trained on another feature set; run scoring train")
+        cols = ", ".join(f'cast("{f}" as double)' for f in features)
+        row = self._cur().execute(f"select is_train, {cols} from client_features where sk_id_curr = ?", [client_id]).fetchone()
+        if row is None:
+            raise ClientNotFound(f"client {client_id}: not found")
+        return bool(row[0]), np.array([np.nan if v is None else v for v in row[1:]], dtype=np.float64)
+
+    def _score_row(self, model: LoadedModel, cal: Calibrator, x: np.ndarray) -> tuple[float, float]:
+        raw = float(model.booster.predict(x.reshape(1, -1), raw_score=True)[0])
+        return raw, float(cal.transform(np.array([1.0 / (1.0 + math.exp(-raw))]))[0])
+
+    # -- clients ----------------------------------------------------------------------------
+    def search_clients(self, query: str = "", limit: int = 10, offset: int = 0) -> dict:
+        """Clients whose id starts with `query`, by id; integer ranges keep it instant at any size."""
+        q = (query or "").strip()
+        if q and not q.isdigit():
+            raise InvalidField(f"q: {query!r} is not an id prefix (digits only)")
+        limit, offset = max(0, min(int(limit), 1000)), max(0, min(int(offset), MAX_ID))
+        if q:
+            ranges = id_prefix_ranges(q)
+            where = " or ".join(f"sk_id_curr between {lo} and {hi}" for lo, hi in ranges) if ranges else "false"
+        else:
+            where = "true"
+        cur = self._cur()
+        # client_profile is a narrow table (client_features is a wide view): 13 ms at 356k clients.
+        total = cur.execute(f"select count(*) from client_profile where {where}").fetchone()[0]
+        rows = cur.execute(
+            f"select sk_id_curr, is_train from client_profile where {where} order by sk_id_curr limit ? offset ?", [limit, offset]
+        ).fetchall()
+        return {
+            "query": q,
+            "total": int(total),
+            "limit": limit,
+            "offset": offset,
+            "items": [{"sk_id_curr": int(i), "is_train": bool(t), "kind": KINDS[bool(t)]} for i, t in rows],
+        }
+
+    def client(self, client_id) -> dict:
+        cid = _client_id(client_id)
+        cur = self._cur()
+        prof = cur.execute("select * from client_profile where sk_id_curr = ?", [cid]).df()
+        if prof.empty:
+            raise ClientNotFound(f"client {cid}: not found")
+        is_train = bool(prof["is_train"].iloc[0])
+        application = self._raw_application(cid, is_train)
+        return {
+            "sk_id_curr": cid,
+            "is_train": is_train,
+            "kind": KINDS[is_train],
+            "profile": {k: _plain(v) for k, v in prof.iloc[0].items()},
+            "application": {k: _plain(v) for k, v in application.iloc[0].items()} if application is not None else None,
+        }
+
+    def _raw_application(self, cid: int, is_train: bool) -> pd.DataFrame | None:
+        table = "raw.application_train" if is_train else "raw.application_test"
+        try:
+            df = self._cur().execute(f'select * from {table} where "SK_ID_CURR" = ?', [cid]).df()
+        except Exception:  # raw.duckdb not attached
+            return None
+        return None if df.empty else df
+
+    # -- model ------------------------------------------------------------------------------
+    def score(self, client_id) -> dict:
+        cid = _client_id(client_id)
+        model, cal = self._model()
+        is_train, x = self._model_row(cid, model)
+        raw, p = self._score_row(model, cal, x)
+        return self._score_dict(cid, is_train, model, raw, p)
+
+    def _score_dict(self, cid: int, is_train: bool, model: LoadedModel, raw: float, p: float) -> dict:
+        t = model.threshold
+        return {
+            "sk_id_curr": cid,
+            "kind": KINDS[is_train],
+            "probability": p,
+            "raw_score": raw,
+            "decision": "refused" if p >= t else "accepted",
+            "threshold": t,
+            "distance_to_threshold": p - t,
+            "run_id": model.run_id,
+        }
+
+    def explanation(self, client_id, top: int = 10) -> dict:
+        cid = _client_id(client_id)
+        model, cal = self._model()
+        is_train, x = self._model_row(cid, model)
+        return self._explain_row(cid, is_train, model, cal, x, top)
+
+    def _explain_row(self, cid: int, is_train: bool, model: LoadedModel, cal: Calibrator, x: np.ndarray, top: int) -> dict:
+        top = max(1, min(int(top), len(model.features)))
+        # The summary reads the same leading contributions whatever `top` the caller lists.
+        listed = max(top, SUMMARY_CONTRIBUTIONS)
+        exp = explain_mod.local_explanation(model.booster, model.features, self.feature_labels(), x, listed)
+        p = float(cal.transform(np.array([1.0 / (1.0 + math.exp(-exp["raw_score"]))]))[0])
+        exp.update(self._score_dict(cid, is_train, model, exp["raw_score"], p))
+        catalog = self.catalog()
+        for c in exp["contributions"]:
+            info = self._info(c["feature"], c["label"])
+            c["value_text"] = presentation.value(info, c["value"])
+            c["text"] = presentation.describe(info, c["value"])
+        exp["summary"] = presentation.summary(exp["contributions"][:SUMMARY_CONTRIBUTIONS], catalog, p, model.threshold)
+        unlisted = exp["contributions"][top:]
+        exp["contributions"] = exp["contributions"][:top]
+        exp["rest"] = {
+            "count": exp["rest"]["count"] + len(unlisted),
+            "contribution": exp["rest"]["contribution"] + sum(c["contribution"] for c in unlisted),
+        }
+        exp["decision_text"] = presentation.decision_sentence(p, model.threshold)
+        exp["units"] = "log-odds of default (positive raises the risk)"
+        return exp
+
+    def neighbors(self, client_id, k: int | None = None) -> dict:
+        cid = _client_id(client_id)
+        model, _ = self._model()
+        k = int(k or model.record["config"]["k_neighbours"])
+        if not 1 <= k <= 500:
+            raise InvalidField(f"k: {k} is out of range (1-500)")
+        cur = self._cur()
+        try:
+            exists = cur.execute("select 1 from model.client_vectors where sk_id_curr = ?", [cid]).fetchone()
+        except Exception:
+            raise ScoringError(f"{self.settings.model_db}: model tables not published; run `scoring train` first") from None
+        if exists is None:
+            raise ClientNotFound(f"client {cid}: not found")
+        items = neighbours_mod.nearest(cur, cid, k, table="model.client_vectors")
+        return {"sk_id_curr": cid, "k": k, "features": model.record["neighbour_space"]["features"], "neighbors": items}
+
+    def population(
+        self,
+        features: list[str],
+        population: str = "all",
+        filters: dict | None = None,
+        client_id=None,
+        sample: int = 5000,
+    ) -> dict:
+        cols = self._columns()
+        chosen: list[tuple[str, str]] = []
+        for f in features or []:
+            if f in cols["client_features"] and f not in ("sk_id_curr", "is_train", "target"):
+                chosen.append((f, f'f."{f}"'))
+            elif (
+                f in cols["client_profile"]
+                and f not in ("sk_id_curr", "is_train", "target")
+                and not cols["client_profile"][f].startswith("VARCHAR")
+            ):
+                chosen.append((f, f'p."{f}"'))
+            else:
+                raise InvalidField(f"features: unknown numeric feature {f!r}")
+        if not chosen:
+            raise InvalidField("features: choose at least one feature")
+        sample = max(1, min(int(sample), 50_000))
+        params: dict = {}
+        where = ["true"]
+        cid = _client_id(client_id) if client_id is not None else None
+        if population == "all":
+            where.append("f.is_train")
+        elif population == "group":
+            where.append("f.is_train")
+            for i, (name, value) in enumerate((filters or {}).items()):
+                if name not in cols["client_profile"] or name in PROFILE_FILTERS_EXCLUDED:
+                    raise InvalidField(f"filters: unknown profile field {name!r}")
+                values = value if isinstance(value, (list, tuple)) else [value]
+                keys = []
+                for j, v in enumerate(values):
+                    params[f"f{i}_{j}"] = v
+                    keys.append(f"$f{i}_{j}")
+                where.append(f'p."{name}" in ({", ".join(keys)})')
+        elif population == "similar":
+            if cid is None:
+                raise InvalidField("client_id: required for the similar-clients population")
+            ids = [n["sk_id_curr"] for n in self.neighbors(cid)["neighbors"]]
+            where.append(f"f.sk_id_curr in ({', '.join(str(int(i)) for i in ids) or 'null'})")
+        else:
+            raise InvalidField(f"population: {population!r} is not one of all, group, similar")
+        cur = self._cur()
+        out = population_mod.run_population(cur, chosen, " and ".join(where), params, sample)
+        out.update({"population": population, "filters": filters or {}, "features": [n for n, _ in chosen]})
+        if cid is not None:
+            sel = ", ".join(f"cast({c} as double)" for _, c in chosen)
+            row = cur.execute(
+                f"select {sel} from client_features f join client_profile p using (sk_id_curr) where f.sk_id_curr = ?", [cid]
+            ).fetchone()
+            if row is None:
+                raise ClientNotFound(f"client {cid}: not found")
+            out["client"] = {"sk_id_curr": cid, "values": {n: _plain(v) for (n, _), v in zip(chosen, row)}}
+        return out
+
+    def model_info(self) -> dict:
+        model, _ = self._model()
+        r = model.record
+        cur = self._cur()
+        tables = {}
+        for name in ("roc_curve", "threshold_curve", "calibration", "fairness"):
+            try:
+                df = cur.execute(f"select * from model.{name}").df()
+                tables[name] = [{k: _plain(v) for k, v in row.items()} for row in df.to_dict("records")]
+            except Exception:
+                tables[name] = []
+        return {
+            "run_id": model.run_id,
+            "trained_at": r["trained_at"],
+            "rows": r["data"]["rows"],
+            "n_features": len(r["features"]),
+            "metrics": r["metrics"],
+            "threshold": r["threshold"],
+            "costs": r["costs"],
+            "cost_per_client": r["cost_per_client"],
+            "baselines": r["baselines"],
+            "calibration_method": r["calibration"]["method"],
+            "num_rounds": r["num_rounds"],
+            "config": r["config"],
+            **tables,
+        }
+
+    def importance(self, limit: int | None = None) -> list[dict]:
+        sql = "select feature, label, mean_abs_shap, rank from model.global_importance order by rank"
+        if limit:
+            sql += f" limit {int(limit)}"
+        rows = self._cur().execute(sql).fetchall()
+        return [
+            {"feature": f, "label": presentation.label(self._info(f, lbl)), "mean_abs_shap": float(v), "rank": int(r)}
+            for f, lbl, v, r in rows
+        ]
+
+    def comparable_features(self, limit: int = 20) -> list[dict]:
+        """The model's most important features that the published mart still has (a rebuild may drop some)."""
+        present = self._columns()["client_features"]
+        return [r for r in self.importance() if r["feature"] in present][:limit]
+
+    def population_filters(self) -> dict[str, list[str]]:
+        """Levels of each group filter in the published profile mart (re-read after a rebuild)."""
+        present = self._columns()["client_profile"]
+
+        def read(cur) -> dict[str, list[str]]:
+            sql = 'select distinct "{f}" from client_profile where "{f}" is not null order by 1'
+            return {f: [v for (v,) in cur.execute(sql.format(f=f)).fetchall()] for f in GROUP_FILTERS if f in present}
+
+        return self._per_publication("population_filters", read)
+
+    def what_if(self, client_id, changes: dict) -> dict:
+        """Score and explain the client as is and with the edited application fields."""
+        cid = _client_id(client_id)
+        model, cal = self._model()
+        is_train, x = self._model_row(cid, model)
+        raw_app = self._raw_application(cid, is_train)
+        if raw_app is None:
+            raise ClientNotFound(f"client {cid}: no raw application row")
+        # Only the features the trees use can move the score (x holds exactly those when read from
+        # client_rows); the other columns stay as they are.
+        used = set(model.record.get("row_features") or model.features)
+        edited_x, applied = WhatIf(self._cur()).edited_features(raw_app, changes, model.features, x, only=used)
+        current = self._explain_row(cid, is_train, model, cal, x, 10)
+        edited = self._explain_row(cid, is_train, model, cal, edited_x, 10)
+        moved = [
+            {
+                "feature": f,
+                "before": _plain(a),
+                "after": _plain(b),
+                "label": presentation.label(info := self._info(f)),
+                "before_text": presentation.value(info, _plain(a)),
+                "after_text": presentation.value(info, _plain(b)),
+            }
+            for f, a, b in zip(model.features, x, edited_x)
+            if not (np.isnan(a) and np.isnan(b)) and a != b
+        ]
+        return {
+            "sk_id_curr": cid,
+            "changes": applied,
+            "current": current,
+            "edited": edited,
+            "changed_features": moved,
+            "probability_change": edited["probability"] - current["probability"],
+        }
+
+    def health(self) -> dict:
+        def built(path):
+            try:
+                return datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat()
+            except FileNotFoundError:
+                return None
+
+        s = self.settings
+        out = {
+            "warehouse": {"path": str(s.features_db), "built_at": built(s.features_db)},
+            "model_tables": {"path": str(s.model_db), "built_at": built(s.model_db)},
+        }
+        try:
+            model, _ = self._model()
+            out["model"] = {"run_id": model.run_id, "trained_at": model.record["trained_at"]}
+        except ScoringError as exc:
+            out["model"] = {"run_id": None, "error": str(exc)}
+        out["status"] = "ok" if out["warehouse"]["built_at"] and out["model"].get("run_id") else "degraded"
+        return out
