@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
 import threading
 
 import duckdb
 import httpx
 import pytest
+from conftest import run_default
 from gradio_client import Client
 from live_server import run_scoring, start_server
-
-from dashboard.charts import TEXT_COLOURS, contrast_ratio
 
 pytestmark = pytest.mark.slow
 
@@ -166,13 +164,6 @@ def test_model_event(dash):
     assert _figure(imp)["data"][0]["textposition"] == "outside"
 
 
-def test_text_colours_meet_aa_contrast():
-    """WCAG 1.4.3: every colour the charts draw text in, on what it is drawn on (the browser test checks the page)."""
-    for name, (fg, bg) in TEXT_COLOURS.items():
-        assert contrast_ratio(fg, bg) >= 4.5, name
-    assert contrast_ratio("#D55E00", "#ffffff") < 4.5  # why vermillion itself is kept for marks, not text
-
-
 def test_dashboard_events_behind_authentication(pipeline_warehouse, tmp_path_factory, client_id):
     users = tmp_path_factory.mktemp("dash-users") / "users.json"
     run_scoring("users", "add", "rm", "--password-stdin", env={"SCORING_USERS": str(users)}, input="a long password\n")
@@ -188,10 +179,10 @@ def test_dashboard_events_behind_authentication(pipeline_warehouse, tmp_path_fac
         live.stop()
 
 
-def test_refresh_under_load(pipeline_warehouse, tmp_path_factory, client_id):
-    """Requests keep succeeding while `scoring build` and `scoring train` publish; then the new run is served."""
-    warehouse = tmp_path_factory.mktemp("refresh") / "warehouse"
-    shutil.copytree(pipeline_warehouse, warehouse, ignore=shutil.ignore_patterns("build", "*.tmp", "*.wal"))
+def test_refresh_under_load(warehouse_copy, tmp_path_factory, client_id):
+    """Requests keep succeeding while a second `scoring run` (ingest, build and train: it reuses the data the
+    session's run generated) publishes; then the new run is served."""
+    warehouse = warehouse_copy("refresh")
     old_run = (warehouse / "models" / "CURRENT").read_text().strip()
     live = start_server(warehouse, tmp_path_factory.mktemp("logs") / "refresh.log")
     failures: list[str] = []
@@ -217,9 +208,9 @@ def test_refresh_under_load(pipeline_warehouse, tmp_path_factory, client_id):
     try:
         for t in threads:
             t.start()
-        run_scoring("--warehouse", str(warehouse), "build")
-        run_scoring("--warehouse", str(warehouse), "train", "--seed", "11")
+        again = run_default(warehouse)
         done.set()
+        assert "using the embedded default data already generated" in again.stderr
         for t in threads:
             t.join(timeout=120)
         new_run = (warehouse / "models" / "CURRENT").read_text().strip()

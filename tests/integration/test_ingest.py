@@ -16,14 +16,16 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from real_data import FIXTURES, shared
 
 from kernel.errors import ScoringError
 from kernel.kaggle_schema import FILES, SUBMISSION
 from kernel.settings import Settings
 from pipeline.ingest import ingest
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
-SAMPLES = ("real_head199", "real_random1500")
+# The excerpts in tests/fixtures/, and the full samples of ../shared/data (the 48,744-id submission, all
+# 1,500 random rows) when they are there.
+SAMPLES = ("real_head199", "real_random1500", "full/real_head199", "full/real_random1500")
 SPECS = {spec.table: spec for spec in (*FILES.values(), SUBMISSION)}
 
 
@@ -107,19 +109,30 @@ def column_index(path: Path, name: str) -> int:
 # --- fixtures ----------------------------------------------------------------------------------------
 
 
+def sample_dir(sample: str) -> Path:
+    if sample.startswith("full/"):
+        return shared(sample.removeprefix("full/"), "the whole real sample, beyond the excerpt")
+    return FIXTURES / sample
+
+
 @pytest.fixture(scope="session")
-def ingested(tmp_path_factory) -> dict[str, tuple[Path, object]]:
-    """Each real sample ingested once into its own warehouse: name -> (raw.duckdb, report)."""
-    out = {}
-    for sample in SAMPLES:
-        settings = Settings(warehouse=tmp_path_factory.mktemp(f"wh_{sample}"))
-        out[sample] = (settings.raw_db, ingest(SHARED / sample, settings))
-    return out
+def ingested(tmp_path_factory):
+    """Each real sample ingested once into its own warehouse, on first use: name -> (raw.duckdb, report)."""
+    done: dict[str, tuple[Path, object]] = {}
+
+    def get(sample: str) -> tuple[Path, object]:
+        if sample not in done:
+            data = sample_dir(sample)
+            settings = Settings(warehouse=tmp_path_factory.mktemp("wh_" + sample.replace("/", "_")))
+            done[sample] = (settings.raw_db, ingest(data, settings))
+        return done[sample]
+
+    return get
 
 
 @pytest.fixture(scope="session")
 def published(ingested) -> Path:
-    return ingested["real_head199"][0]
+    return ingested("real_head199")[0]
 
 
 @pytest.fixture
@@ -134,7 +147,7 @@ def warehouse(tmp_path, published) -> Settings:
 @pytest.fixture
 def data(tmp_path) -> Path:
     """A writable copy of the head sample, to be broken by the test."""
-    return copy_sample(SHARED / "real_head199", tmp_path / "data")
+    return copy_sample(FIXTURES / "real_head199", tmp_path / "data")
 
 
 def assert_rejected(settings: Settings, data: Path, *fragments: str) -> str:
@@ -154,9 +167,9 @@ def assert_rejected(settings: Settings, data: Path, *fragments: str) -> str:
 
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_real_sample_loads_every_value(ingested, sample):
-    db, report = ingested[sample]
+    db, report = ingested(sample)
     for table, spec in SPECS.items():
-        path = SHARED / sample / f"{spec.name}.csv"
+        path = sample_dir(sample) / f"{spec.name}.csv"
         lines = path.read_bytes().count(b"\n")
         expected = read_expected(path, spec)
         assert len(expected) == lines - 1
@@ -166,7 +179,7 @@ def test_real_sample_loads_every_value(ingested, sample):
 
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_real_sample_columns_and_types_follow_the_schema(ingested, sample):
-    db, _ = ingested[sample]
+    db, _ = ingested(sample)
     with duckdb.connect(str(db), read_only=True) as con:
         for table, spec in SPECS.items():
             got = con.execute(
@@ -185,8 +198,8 @@ def test_real_sample_columns_and_types_follow_the_schema(ingested, sample):
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_real_sample_quirks_survive(ingested, sample):
     """Quoted commas intact, empty fields NULL, sentinels and odd spellings kept as they are."""
-    db, _ = ingested[sample]
-    path = SHARED / sample / "application_train.csv"
+    db, _ = ingested(sample)
+    path = sample_dir(sample) / "application_train.csv"
     raw = path.read_text(encoding="utf-8")
     with duckdb.connect(str(db), read_only=True) as con:
         spouse = con.execute("SELECT count(*) FROM application_train WHERE NAME_TYPE_SUITE = 'Spouse, partner'").fetchone()[0]
@@ -200,7 +213,7 @@ def test_real_sample_quirks_survive(ingested, sample):
 
 
 def test_ingest_log_records_sources(ingested):
-    db, report = ingested["real_random1500"]
+    db, report = ingested("real_random1500")
     with duckdb.connect(str(db), read_only=True) as con:
         log = con.execute('SELECT file, "table", rows, bytes, format, ingested_at FROM _ingest_log ORDER BY "table"').fetchall()
     assert {row[1] for row in log} == set(SPECS)
@@ -219,7 +232,7 @@ def variant(tmp_path: Path, name: str, rewrite) -> Path:
     """The random sample re-saved: rewrite(src, dest_dir) writes each file as the variant would."""
     out = tmp_path / name
     out.mkdir()
-    for src in sorted((SHARED / "real_random1500").iterdir()):
+    for src in sorted((FIXTURES / "real_random1500").iterdir()):
         rewrite(src, out)
     return out
 
@@ -237,7 +250,7 @@ def test_bom_and_lower_case_names(tmp_path, ingested):
     assert (data / "pos_cash_balance.csv").exists()
     settings = Settings(warehouse=tmp_path / "wh")
     ingest(data, settings)
-    assert_same_tables(settings.raw_db, ingested["real_random1500"][0])
+    assert_same_tables(settings.raw_db, ingested("real_random1500")[0])
 
 
 def test_gzipped_files(tmp_path, ingested):
@@ -246,10 +259,10 @@ def test_gzipped_files(tmp_path, ingested):
 
     settings = Settings(warehouse=tmp_path / "wh")
     report = ingest(variant(tmp_path, "gz", rewrite), settings)
-    assert_same_tables(settings.raw_db, ingested["real_random1500"][0])
+    assert_same_tables(settings.raw_db, ingested("real_random1500")[0])
     with duckdb.connect(str(settings.raw_db), read_only=True) as con:
         assert set(con.execute("SELECT DISTINCT format FROM _ingest_log").fetchall()) == {("csv.gz",)}
-    assert report.rows == ingested["real_random1500"][1].rows
+    assert report.rows == ingested("real_random1500")[1].rows
 
 
 def test_parquet_files_with_columns_in_another_order(tmp_path, ingested):
@@ -262,7 +275,7 @@ def test_parquet_files_with_columns_in_another_order(tmp_path, ingested):
 
     settings = Settings(warehouse=tmp_path / "wh")
     ingest(variant(tmp_path, "parquet", rewrite), settings)
-    assert_same_tables(settings.raw_db, ingested["real_random1500"][0])
+    assert_same_tables(settings.raw_db, ingested("real_random1500")[0])
 
 
 def test_train_and_test_columns_read_by_name(tmp_path, ingested):
@@ -277,13 +290,13 @@ def test_train_and_test_columns_read_by_name(tmp_path, ingested):
 
     settings = Settings(warehouse=tmp_path / "wh")
     ingest(variant(tmp_path, "shuffled", rewrite), settings)
-    assert_same_tables(settings.raw_db, ingested["real_random1500"][0])
+    assert_same_tables(settings.raw_db, ingested("real_random1500")[0])
 
 
 def test_optional_files_and_unknown_files(tmp_path, data, capsys):
     (data / "application_test.csv").unlink()
     (data / "sample_submission.csv").unlink()
-    shutil.copyfile(SHARED / "HomeCredit_columns_description.csv", data / "HomeCredit_columns_description.csv")
+    shutil.copyfile(FIXTURES / "HomeCredit_columns_description.csv", data / "HomeCredit_columns_description.csv")
     (data / "README").write_text("not data\n")
     settings = Settings(warehouse=tmp_path / "new" / "warehouse")  # created if missing
     report = ingest(data, settings)
@@ -337,12 +350,13 @@ def test_wrong_type_names_line_and_column(warehouse, data):
     assert msg == "application_train.csv line 17, column AMT_CREDIT: 'abc' is not a number"
 
 
-def test_wrong_type_in_an_integer_column_of_a_crlf_file(warehouse, tmp_path):
-    data = copy_sample(SHARED / "real_random1500", tmp_path / "crlf")
+@pytest.mark.parametrize(("sample", "line"), [("real_random1500", 151), ("full/real_random1500", 1201)])
+def test_wrong_type_in_an_integer_column_of_a_crlf_file(warehouse, tmp_path, sample, line):
+    data = copy_sample(sample_dir(sample), tmp_path / "crlf")
     idx = column_index(data / "bureau.csv", "DAYS_CREDIT")
-    edit_lines(data / "bureau.csv", lambda i, f: f[:idx] + ["12 days"] + f[idx + 1 :] if i == 1200 else f)
+    edit_lines(data / "bureau.csv", lambda i, f: f[:idx] + ["12 days"] + f[idx + 1 :] if i == line - 1 else f)
     msg = assert_rejected(warehouse, data)
-    assert msg == "bureau.csv line 1201, column DAYS_CREDIT: '12 days' is not an integer"
+    assert msg == f"bureau.csv line {line}, column DAYS_CREDIT: '12 days' is not an integer"
 
 
 @pytest.mark.parametrize("table,column,value", [("application_train", "TARGET", "0.4"), ("bureau", "DAYS_CREDIT", "-160.5")])
@@ -433,7 +447,7 @@ def test_binary_garbage(warehouse, data):
 
 
 def test_text_that_is_not_this_file(warehouse, data):
-    shutil.copyfile(SHARED / "README.md", data / "credit_card_balance.csv")
+    shutil.copyfile(FIXTURES / "README.md", data / "credit_card_balance.csv")
     assert_rejected(warehouse, data, "credit_card_balance.csv: not a credit_card_balance file")
 
 
@@ -498,7 +512,7 @@ def test_cli_reports_one_error_line(tmp_path, published, data):
     assert snapshot(warehouse) == before
 
     # A bad value deep in a later file: progress lines first, then exactly one error line.
-    data2 = copy_sample(SHARED / "real_head199", tmp_path / "data2")
+    data2 = copy_sample(FIXTURES / "real_head199", tmp_path / "data2")
     idx = column_index(data2 / "credit_card_balance.csv", "AMT_BALANCE")
     edit_lines(data2 / "credit_card_balance.csv", lambda i, f: f[:idx] + ["1,5"] + f[idx + 1 :] if i == 150 else f)
     done = subprocess.run([*cmd[:-1], str(data2)], capture_output=True, text=True, timeout=120)
@@ -513,11 +527,9 @@ def test_cli_reports_one_error_line(tmp_path, published, data):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
-def test_generated_data_ingests(tmp_path, fmt, capsys):
-    from pipeline.generate import generate
-
-    data = tmp_path / "generated"
-    generate(data, scale=0.01, seed=7, fmt=fmt)
+def test_generated_data_ingests(tmp_path, fmt, capsys, request):
+    # The session's generated data sets (tests/conftest.py), one per format.
+    data = request.getfixturevalue("generated_data" if fmt == "csv" else "generated_parquet")
     settings = Settings(warehouse=tmp_path / "wh")
     report = ingest(data, settings)
     assert "ignoring" not in capsys.readouterr().err  # the generator's marker and truth/ are expected
@@ -544,7 +556,7 @@ def test_generated_data_ingests(tmp_path, fmt, capsys):
 @pytest.fixture(scope="module")
 def long_data(tmp_path_factory) -> Path:
     """The head sample with a bureau_balance of 4 million rows, so the load lasts long enough to interrupt."""
-    data = copy_sample(SHARED / "real_head199", tmp_path_factory.mktemp("long") / "data")
+    data = copy_sample(FIXTURES / "real_head199", tmp_path_factory.mktemp("long") / "data")
     duckdb.sql(
         "COPY (SELECT 5000000 + i // 20 AS SK_ID_BUREAU, -(i % 20) AS MONTHS_BALANCE, 'C' AS STATUS "
         f"FROM (SELECT range AS i FROM range(4000000))) TO '{data / 'bureau_balance.csv'}' (HEADER)"
