@@ -16,6 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from ingest_support import copy_sample
 from live_server import run_scoring
 from real_data import FIXTURES
 
@@ -100,3 +101,28 @@ def real_sample_run(tmp_path_factory) -> Callable[[str], tuple[Path, Path]]:
         return done[sample]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Path:
+    """A raw.duckdb published by ingesting the real head excerpt; copied by the tests that need a warehouse."""
+    from pipeline.ingest import ingest
+
+    settings = Settings(warehouse=tmp_path_factory.mktemp("published") / "warehouse")
+    ingest(FIXTURES / "real_head199", settings)
+    return settings.raw_db
+
+
+@pytest.fixture
+def warehouse(tmp_path, published) -> Settings:
+    """A warehouse that already holds a published raw.duckdb (from the head sample)."""
+    settings = Settings(warehouse=tmp_path / "warehouse")
+    settings.warehouse.mkdir()
+    shutil.copyfile(published, settings.raw_db)
+    return settings
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    """A writable copy of the head sample, to be broken by the test."""
+    return copy_sample(FIXTURES / "real_head199", tmp_path / "data")
