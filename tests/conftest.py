@@ -1,7 +1,7 @@
-"""Shared fixtures, built once per test session and reused by every test whose point allows it:
-a data set written by `scoring generate`, a warehouse published from it by the real pipeline
-(ingest -> build -> train), the real-sample excerpts run end to end by `scoring run`, and the
-REST API in-process (FastAPI's TestClient) over that warehouse."""
+"""Shared fixtures, built once per test session and reused by every test whose point allows it: the embedded
+default generated and published by one `scoring run` (generate -> ingest -> build -> train), private copies of
+that warehouse for the tests that change it, one live server with authentication, the real-sample excerpts run
+by `scoring run`, and a raw.duckdb ingested from the head excerpt for the ingest tests."""
 
 from __future__ import annotations
 
@@ -17,13 +17,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ingest_support import copy_sample
-from live_server import run_scoring
+from live_server import run_scoring, start_server
 from real_data import FIXTURES
 
 from kernel.settings import Settings
 
 PIPELINE_SCALE = "0.02"  # ~6,000 applicants: every table non-empty, the whole pipeline in a minute or two
 PIPELINE_SEED = "7"
+TEST_USER, TEST_PASSWORD = "rm", "a long password"
 
 
 def run_default(warehouse: Path) -> subprocess.CompletedProcess:
@@ -84,6 +85,17 @@ def client_id(pipeline_warehouse) -> int:
         return int(con.execute("select min(sk_id_curr) from client_features where is_train").fetchone()[0])
     finally:
         con.close()
+
+
+@pytest.fixture(scope="session")
+def auth_server(pipeline_warehouse, tmp_path_factory):
+    """A live `scoring serve` on the session's warehouse with authentication on (one user, TEST_USER), shared by
+    the dashboard and browser tests."""
+    users = tmp_path_factory.mktemp("users") / "users.json"
+    run_scoring("users", "add", TEST_USER, "--password-stdin", env={"SCORING_USERS": str(users)}, input=TEST_PASSWORD + "\n")
+    live = start_server(pipeline_warehouse, tmp_path_factory.mktemp("logs") / "auth-server.log", users_file=users)
+    yield live
+    live.stop()
 
 
 @pytest.fixture(scope="session")

@@ -10,9 +10,9 @@ import threading
 import duckdb
 import httpx
 import pytest
-from conftest import run_default
+from conftest import TEST_PASSWORD, TEST_USER, run_default
 from gradio_client import Client
-from live_server import run_scoring, start_server
+from live_server import start_server
 
 pytestmark = pytest.mark.slow
 
@@ -164,19 +164,13 @@ def test_model_event(dash):
     assert _figure(imp)["data"][0]["textposition"] == "outside"
 
 
-def test_dashboard_events_behind_authentication(pipeline_warehouse, tmp_path_factory, client_id):
-    users = tmp_path_factory.mktemp("dash-users") / "users.json"
-    run_scoring("users", "add", "rm", "--password-stdin", env={"SCORING_USERS": str(users)}, input="a long password\n")
-    live = start_server(pipeline_warehouse, tmp_path_factory.mktemp("logs") / "dash-auth.log", users_file=users)
-    try:
-        with pytest.raises(Exception):
-            Client(live.url + "/", verbose=False, download_files=False)
-        token = base64.b64encode(b"rm:a long password").decode()
-        dash = Client(live.url + "/", verbose=False, download_files=False, headers={"Authorization": f"Basic {token}"})
-        update, _ = dash.predict(str(client_id), api_name="/search")
-        assert update["choices"][0][1] == client_id
-    finally:
-        live.stop()
+def test_dashboard_events_behind_authentication(auth_server, client_id):
+    with pytest.raises(Exception):
+        Client(auth_server.url + "/", verbose=False, download_files=False)
+    token = base64.b64encode(f"{TEST_USER}:{TEST_PASSWORD}".encode()).decode()
+    dash = Client(auth_server.url + "/", verbose=False, download_files=False, headers={"Authorization": f"Basic {token}"})
+    update, _ = dash.predict(str(client_id), api_name="/search")
+    assert update["choices"][0][1] == client_id
 
 
 def test_refresh_under_load(warehouse_copy, tmp_path_factory, client_id):
