@@ -1,6 +1,6 @@
 """The REST API on a warehouse built by the real pipeline, in-process through FastAPI's TestClient on
-`create_app(settings, service=...)`: the same app `scoring serve` runs,
-without a server. The live server is exercised by test_dashboard.py and test_browser.py."""
+`create_app(settings, service=...)`: the app `scoring serve` runs, without a server or a port. The live
+server is exercised by tests/e2e (dashboard events, browser, refresh under load)."""
 
 from __future__ import annotations
 
