@@ -58,6 +58,7 @@ def test_dashboard_in_chromium(auth_server, client_id, artifacts):
             "request", lambda req: external.append(req.url) if not req.url.startswith((server.url, "data:", "blob:")) else None
         )
         page.set_default_timeout(60_000)
+        expect.set_options(timeout=60_000)  # a loaded CI machine: as patient as the page's own waits
 
         # Log in: the gate sends the browser to the login page first.
         page.goto(server.url + "/")

@@ -17,16 +17,19 @@ from live_server import start_server
 pytestmark = pytest.mark.slow
 
 
+AUTH = (TEST_USER, TEST_PASSWORD)
+BASIC = {"Authorization": "Basic " + base64.b64encode(f"{TEST_USER}:{TEST_PASSWORD}".encode()).decode()}
+
+
 @pytest.fixture(scope="module")
-def server(pipeline_warehouse, tmp_path_factory):
-    live = start_server(pipeline_warehouse, tmp_path_factory.mktemp("logs") / "dashboard.log")
-    yield live
-    live.stop()
+def server(auth_server):
+    """The session's live server (authentication on, conftest.py): every request here signs in with HTTP Basic."""
+    return auth_server
 
 
 @pytest.fixture(scope="module")
 def dash(server):
-    return Client(server.url + "/", verbose=False, download_files=False)
+    return Client(server.url + "/", verbose=False, download_files=False, headers=BASIC)
 
 
 def _figure(plot) -> dict:
@@ -55,7 +58,7 @@ def test_search_lists_a_short_labelled_list(dash, client_id):
 def test_show_client_draws_every_panel(dash, client_id, server):
     out = dash.predict(client_id, "all", [], True, False, None, None, None, None, None, None, api_name="/show_client")
     decision, gauge, gauge_alt, profile, why_summary, why, why_alt = out[:7]
-    score = httpx.get(f"{server.url}/api/v1/clients/{client_id}/score", timeout=30).json()
+    score = httpx.get(f"{server.url}/api/v1/clients/{client_id}/score", auth=AUTH, timeout=30).json()
     assert score["decision"].upper() in decision and str(client_id) in decision
     # In words a client understands, with a symbol beside the word (not colour alone).
     assert f"{score['decision'].capitalize()}: the estimated risk of default" in decision and "bank's limit" in decision
@@ -81,7 +84,7 @@ def test_show_client_draws_every_panel(dash, client_id, server):
     assert all(" — " in y or y.endswith("features together") for y in bars["y"])
     assert not any(y.startswith("Application:") or "= " in y for y in bars["y"])
     # What-if fields are prefilled with the client's application values.
-    application = httpx.get(f"{server.url}/api/v1/clients/{client_id}", timeout=30).json()["application"]
+    application = httpx.get(f"{server.url}/api/v1/clients/{client_id}", auth=AUTH, timeout=30).json()["application"]
     assert out[7] == pytest.approx(application["AMT_INCOME_TOTAL"])
 
 
@@ -136,7 +139,7 @@ def test_compare_hides_charts_when_unticked(dash, client_id):
 
 
 def test_what_if_event(dash, client_id, server):
-    application = httpx.get(f"{server.url}/api/v1/clients/{client_id}", timeout=30).json()["application"]
+    application = httpx.get(f"{server.url}/api/v1/clients/{client_id}", auth=AUTH, timeout=30).json()["application"]
     text, plot, alt = dash.predict(
         client_id,
         application["AMT_INCOME_TOTAL"] * 4,
@@ -167,8 +170,7 @@ def test_model_event(dash):
 def test_dashboard_events_behind_authentication(auth_server, client_id):
     with pytest.raises(Exception):
         Client(auth_server.url + "/", verbose=False, download_files=False)
-    token = base64.b64encode(f"{TEST_USER}:{TEST_PASSWORD}".encode()).decode()
-    dash = Client(auth_server.url + "/", verbose=False, download_files=False, headers={"Authorization": f"Basic {token}"})
+    dash = Client(auth_server.url + "/", verbose=False, download_files=False, headers=BASIC)
     update, _ = dash.predict(str(client_id), api_name="/search")
     assert update["choices"][0][1] == client_id
 
