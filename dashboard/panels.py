@@ -150,7 +150,7 @@ class Events:
                 *[None] * len(self.what_if_fields),
                 *self.compare(None, *compare_args),
             ]
-        gauge, gauge_alt = charts.gauge(explanation["probability"], explanation["threshold"])
+        gauge, gauge_alt = charts.gauge(explanation["probability"], explanation["threshold"], explanation["decision"])
         why, why_alt = charts.explanation_bars(explanation["contributions"], explanation["rest"])
         application = client.get("application") or {}
         return [
