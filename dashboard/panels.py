@@ -23,6 +23,7 @@ PROFILE_FEATURES = {
     "annuity": "Loan annuity",
     "employment_years": "Years employed",
 }
+# The group filters in words: the filter menus, the comparison sentence and the fairness table.
 FILTER_LABELS = {"gender": "gender", "age_band": "age band", "income_type": "income type", "contract_type": "contract"}
 # How each profile field is shown: label and formatter.
 PROFILE_FIELDS = {
