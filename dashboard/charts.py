@@ -240,10 +240,6 @@ def importance_bars(importance: Sequence[dict], top: int = 15) -> tuple[go.Figur
 # --- comparison ------------------------------------------------------------------------------------
 
 
-def _finite(values) -> list[float]:
-    return [float(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
-
-
 def box_by_class(
     stats: dict[str, list[dict]], client: dict[str, float | None], features: Sequence[str], labels: dict[str, str]
 ) -> tuple[go.Figure, str]:

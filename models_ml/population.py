@@ -21,7 +21,7 @@ def population_sql(columns: list[str], where: str, sample: int, seed: int = 42) 
     """
 
 
-def stats_sql(name: str, column: str, where: str) -> str:
+def stats_sql(column: str, where: str) -> str:
     """Box-plot figures of one feature by outcome, over the whole population (not the sample)."""
     x = f"cast({column} as double)"
     return f"""
@@ -43,7 +43,7 @@ def run_population(
     rows = [dict(zip(names, map(jsonable, r))) for r in cur.fetchall()]
     stats = {}
     for name, col in columns:
-        cur = con.execute(stats_sql(name, col, where), params)
+        cur = con.execute(stats_sql(col, where), params)
         snames = [d[0] for d in cur.description]
         stats[name] = [dict(zip(snames, map(jsonable, r))) for r in cur.fetchall()]
     return {"rows": rows, "stats": stats}

@@ -44,10 +44,6 @@ class BuildReport:
     def count(self, kind: str) -> int:
         return sum(1 for n in self.nodes if n.kind == kind)
 
-    @property
-    def model_seconds(self) -> dict[str, float]:
-        return {n.name: n.seconds for n in self.nodes if n.kind in ("model", "seed")}
-
     def summary(self) -> str:
         return (
             f"build: {self.count('model')} models, {self.count('seed')} seed, {self.count('test')} tests and "
