@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import ipaddress
-import os
 
 import gradio as gr
 from fastapi import FastAPI
@@ -24,9 +23,6 @@ from kernel.errors import ScoringError
 from kernel.progress import log
 from kernel.settings import Settings
 from service.scoring_service import ScoringService
-
-# Gradio's queue runs this many dashboard events at once (DuckDB cursors are per thread).
-DASHBOARD_CONCURRENCY = int(os.environ.get("SCORING_DASHBOARD_CONCURRENCY", "8"))
 
 
 class PageTitle:
@@ -80,7 +76,7 @@ def create_app(settings: Settings, users: UserStore | None = None, service: Scor
         app.include_router(login_router(users, sessions := Sessions()))
         app.add_middleware(AuthGate, store=users, sessions=sessions)
     blocks = build_dashboard(service)
-    blocks.queue(default_concurrency_limit=DASHBOARD_CONCURRENCY)
+    blocks.queue(default_concurrency_limit=settings.dashboard_concurrency)
     return gr.mount_gradio_app(
         app,
         blocks,
@@ -114,7 +110,7 @@ def check_bind(host: str, users: UserStore | None) -> None:
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
     import uvicorn
 
-    users = UserStore.from_env()
+    users = UserStore.from_settings(settings)
     check_bind(host, users)
     app = create_app(settings, users)
     log(f"serve: http://{host}:{port}/ (dashboard), /api/v1 (API), /docs; authentication {'on' if users else 'off'}")

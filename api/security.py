@@ -26,8 +26,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from kernel.errors import ScoringError
+from kernel.settings import USERS_ENV, Settings
 
-USERS_ENV = "SCORING_USERS"
 SESSION_COOKIE = "scoring_session"
 SESSION_SECONDS = 8 * 3600
 LOGIN_PATH = "/login"
@@ -61,11 +61,6 @@ def verify_password(password: str, record: dict) -> bool:
 
 
 # --- the users file --------------------------------------------------------------------------------
-
-
-def users_path_from_env() -> Path | None:
-    value = os.environ.get(USERS_ENV, "").strip()
-    return Path(value).expanduser().absolute() if value else None
 
 
 def read_users(path: Path) -> dict[str, dict]:
@@ -125,9 +120,8 @@ class UserStore:
         self.users()  # fail at start-up, not at the first request
 
     @classmethod
-    def from_env(cls) -> UserStore | None:
-        path = users_path_from_env()
-        return cls(path) if path else None
+    def from_settings(cls, settings: Settings) -> UserStore | None:
+        return cls(settings.users_file) if settings.users_file else None
 
     def users(self) -> dict[str, dict]:
         try:

@@ -1,4 +1,10 @@
-"""One typed place for the settings every step shares."""
+"""One typed place for the settings every step shares, and for every `SCORING_*` environment variable.
+
+Each variable is read when a `Settings` is made, not when this module is imported, so a `Settings` made
+after the environment changed sees the change. `DEFAULTS` holds the only default of each; profiles.yml
+falls back to the same values for a bare `dbt build` (tests/unit/test_settings.py checks that), and
+`export_env` hands dbt the values in force.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +12,45 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-WAREHOUSE_ENV = "SCORING_WAREHOUSE"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+WAREHOUSE_ENV = "SCORING_WAREHOUSE"
+THREADS_ENV = "SCORING_DUCKDB_THREADS"
+MEMORY_ENV = "SCORING_DUCKDB_MEMORY"
+USERS_ENV = "SCORING_USERS"
+CONCURRENCY_ENV = "SCORING_DASHBOARD_CONCURRENCY"
+
+DEFAULTS = {
+    WAREHOUSE_ENV: "warehouse",
+    THREADS_ENV: "2",
+    # What dbt has always been given: the full-scale build peaks at ~2.3 GB RSS with it and spills beyond
+    # (BENCHMARKS.md, build); ingest peaks at ~1.2 GB. Every DuckDB connection of the project uses it.
+    MEMORY_ENV: "2GB",
+    USERS_ENV: "",  # no users file: no authentication, and the server listens on loopback only
+    CONCURRENCY_ENV: "8",  # dashboard events Gradio's queue runs at once (DuckDB cursors are per thread)
+}
+
+
+def env(name: str) -> str:
+    """The value of one of the variables above, or its default."""
+    return os.environ.get(name, DEFAULTS[name])
+
+
+def _users_file() -> Path | None:
+    value = env(USERS_ENV).strip()
+    return Path(value).expanduser().absolute() if value else None
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Where the warehouse lives and how much of the machine DuckDB may use."""
+    """Where the warehouse lives, how much of the machine DuckDB may use, who may sign in, how many
+    dashboard events run at once."""
 
-    warehouse: Path = field(default_factory=lambda: Path(os.environ.get(WAREHOUSE_ENV, "warehouse")))
-    duckdb_threads: int = int(os.environ.get("SCORING_DUCKDB_THREADS", "2"))
-    duckdb_memory_limit: str = os.environ.get("SCORING_DUCKDB_MEMORY", "8GB")
+    warehouse: Path = field(default_factory=lambda: Path(env(WAREHOUSE_ENV)))
+    duckdb_threads: int = field(default_factory=lambda: int(env(THREADS_ENV)))
+    duckdb_memory_limit: str = field(default_factory=lambda: env(MEMORY_ENV))
+    users_file: Path | None = field(default_factory=_users_file)
+    dashboard_concurrency: int = field(default_factory=lambda: int(env(CONCURRENCY_ENV)))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "warehouse", Path(self.warehouse).absolute())
@@ -43,5 +77,7 @@ class Settings:
         return self.warehouse / "build"
 
     def export_env(self) -> None:
-        """Make child processes (dbt) and the dbt profile see this warehouse."""
+        """Make child processes and the dbt profile (profiles.yml) see this warehouse and these DuckDB limits."""
         os.environ[WAREHOUSE_ENV] = str(self.warehouse)
+        os.environ[THREADS_ENV] = str(self.duckdb_threads)
+        os.environ[MEMORY_ENV] = self.duckdb_memory_limit

@@ -9,7 +9,6 @@ turns a failure into one ScoringError line naming the failing model or test.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 import warnings
@@ -43,10 +42,6 @@ class BuildReport:
 
     def count(self, kind: str) -> int:
         return sum(1 for n in self.nodes if n.kind == kind)
-
-    @property
-    def model_seconds(self) -> dict[str, float]:
-        return {n.name: n.seconds for n in self.nodes if n.kind in ("model", "seed")}
 
     def summary(self) -> str:
         return (
@@ -91,19 +86,11 @@ def dbt_args(settings: Settings, command: str = "build", extra: list[str] | None
     ]
 
 
-def dbt_env(settings: Settings) -> None:
-    """The profile reads these (profiles.yml). The DuckDB memory limit is passed only when the user
-    set one (SCORING_DUCKDB_MEMORY): otherwise the profile's own default, sized for the build's
-    3 GB budget, applies rather than the general 8 GB default of Settings."""
-    settings.export_env()
-    os.environ["SCORING_DUCKDB_THREADS"] = str(settings.duckdb_threads)
-
-
 def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None = None):
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
     from dbt.cli.main import dbtRunner
 
-    dbt_env(settings)
+    settings.export_env()  # the profile reads the warehouse and DuckDB's limits from the environment
     settings.build_dir.mkdir(parents=True, exist_ok=True)
     # The Kaggle descriptions seed has an unnamed first column; agate names it `a` (documented).
     warnings.filterwarnings("ignore", message="Column 0 has no name")

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 
+from kernel.settings import Settings
 from kernel.warehouse import publish, remove_quietly
 
 PUBLISHED_NAME = "scoring.duckdb"
@@ -93,7 +94,7 @@ def _dbt_command() -> str | None:
 
 class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict) -> None:
-        self.warehouse = Path(plugin_config.get("warehouse") or os.environ.get("SCORING_WAREHOUSE", "warehouse")).absolute()
+        self.warehouse = Path(plugin_config.get("warehouse") or Settings().warehouse).absolute()
 
     def update_connection_config(self, creds, config: dict) -> None:
         # Spill files go beside the build; it can only be set when the database opens.

@@ -433,7 +433,7 @@ def ingest(directory: Path, settings: Settings) -> IngestReport:
     for notice in notices:
         log(notice)
     with _interruptible():
-        report = _load_all(directory, settings, sources)
+        report = _load_all(settings, sources)
     log(report.summary())
     return report
 
@@ -457,7 +457,7 @@ def _interruptible() -> Iterator[None]:
             signal.signal(signal.SIGTERM, previous)
 
 
-def _load_all(directory: Path, settings: Settings, sources: dict[str, SourceFile]) -> IngestReport:
+def _load_all(settings: Settings, sources: dict[str, SourceFile]) -> IngestReport:
     started = time.perf_counter()
     now = datetime.now(UTC)
     tables: dict[str, int] = {}

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from kernel.errors import ScoringError
-from kernel.settings import WAREHOUSE_ENV, Settings
+from kernel.settings import USERS_ENV, WAREHOUSE_ENV, Settings
 
 
 def _scale(value: str) -> str | float:
@@ -89,11 +89,11 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def add_user_cli(name: str, password_stdin: bool = False) -> None:
+def add_user_cli(settings: Settings, name: str, password_stdin: bool = False) -> None:
     """`scoring users add NAME [--password-stdin]`."""
-    from api.security import USERS_ENV, add_user, users_path_from_env, validate_name
+    from api.security import add_user, validate_name
 
-    path = users_path_from_env()
+    path = settings.users_file
     if path is None:
         raise ScoringError(
             f"{USERS_ENV}: not set; set it to the users file to write, e.g. export {USERS_ENV}=~/.scoring-users.json"
@@ -136,7 +136,7 @@ def dispatch(args: argparse.Namespace) -> int:
 
         run(settings, data=args.data, scale=args.scale, seed=args.seed, serve=not args.no_serve, host=args.host, port=args.port)
     elif args.command == "users":
-        add_user_cli(args.name, password_stdin=args.password_stdin)
+        add_user_cli(settings, args.name, password_stdin=args.password_stdin)
     return 0
 
 

@@ -16,6 +16,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from models_ml.decision import REFUSED, decide
+
 NO_DATA = "no data"
 
 # Kaggle application columns as a relationship manager says them.
@@ -257,7 +259,7 @@ def short(info: FeatureInfo, v) -> str:
 
 def decision_sentence(probability: float, threshold: float) -> str:
     """The decision as a client could understand it."""
-    if probability >= threshold:
+    if decide(probability, threshold) == REFUSED:
         return (
             f"Refused: the estimated risk of default ({percent(probability)}) is above the bank's limit ({percent(threshold)})."
         )
@@ -277,9 +279,9 @@ def reasons(contributions: list[dict], catalog: dict[str, FeatureInfo], n: int =
 
 def summary(contributions: list[dict], catalog: dict[str, FeatureInfo], probability: float, threshold: float) -> str:
     """The plain-language summary of an explanation: the decision, then what raised and lowered the risk."""
-    decision = "refused" if probability >= threshold else "accepted"
+    decision = decide(probability, threshold)
     up, down = reasons(contributions, catalog, 2)
-    side = "above" if probability >= threshold else "below"
+    side = "above" if decision == REFUSED else "below"
     parts = [
         f"The application is {decision}: the estimated risk of default ({percent(probability)}) is {side} the bank's limit ({percent(threshold)})"
     ]
