@@ -17,15 +17,19 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 WAREHOUSE_ENV = "SCORING_WAREHOUSE"
 THREADS_ENV = "SCORING_DUCKDB_THREADS"
 MEMORY_ENV = "SCORING_DUCKDB_MEMORY"
+BUILD_MEMORY_ENV = "SCORING_BUILD_MEMORY"
 USERS_ENV = "SCORING_USERS"
 CONCURRENCY_ENV = "SCORING_DASHBOARD_CONCURRENCY"
 
 DEFAULTS = {
     WAREHOUSE_ENV: "warehouse",
     THREADS_ENV: "2",
-    # What dbt has always been given: the full-scale build peaks at ~2.3 GB RSS with it and spills beyond
-    # (BENCHMARKS.md, build); ingest peaks at ~1.2 GB. Every DuckDB connection of the project uses it.
-    MEMORY_ENV: "2GB",
+    # The project's own DuckDB connections (ingest, training, serving): training reads the whole mart
+    # (full scale: 307,511 x 672 doubles, ~1.65 GB) before any join state.
+    MEMORY_ENV: "8GB",
+    # dbt's connection (profiles.yml): the full-scale build peaks at ~2.3 GB RSS with it and spills
+    # beyond (BENCHMARKS.md, build).
+    BUILD_MEMORY_ENV: "2GB",
     USERS_ENV: "",  # no users file: no authentication, and the server listens on loopback only
     CONCURRENCY_ENV: "8",  # dashboard events Gradio's queue runs at once (DuckDB cursors are per thread)
 }
@@ -49,6 +53,7 @@ class Settings:
     warehouse: Path = field(default_factory=lambda: Path(env(WAREHOUSE_ENV)))
     duckdb_threads: int = field(default_factory=lambda: int(env(THREADS_ENV)))
     duckdb_memory_limit: str = field(default_factory=lambda: env(MEMORY_ENV))
+    build_memory_limit: str = field(default_factory=lambda: env(BUILD_MEMORY_ENV))
     users_file: Path | None = field(default_factory=_users_file)
     dashboard_concurrency: int = field(default_factory=lambda: int(env(CONCURRENCY_ENV)))
 
@@ -81,3 +86,4 @@ class Settings:
         os.environ[WAREHOUSE_ENV] = str(self.warehouse)
         os.environ[THREADS_ENV] = str(self.duckdb_threads)
         os.environ[MEMORY_ENV] = self.duckdb_memory_limit
+        os.environ[BUILD_MEMORY_ENV] = self.build_memory_limit

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from kernel.settings import (
+    BUILD_MEMORY_ENV,
     CONCURRENCY_ENV,
     DEFAULTS,
     MEMORY_ENV,
@@ -32,11 +33,12 @@ def test_a_settings_made_after_the_environment_changed_sees_the_change(monkeypat
     monkeypatch.setenv(WAREHOUSE_ENV, str(tmp_path / "wh"))
     monkeypatch.setenv(THREADS_ENV, "5")
     monkeypatch.setenv(MEMORY_ENV, "3GB")
+    monkeypatch.setenv(BUILD_MEMORY_ENV, "1500MB")
     monkeypatch.setenv(USERS_ENV, str(tmp_path / "users.json"))
     monkeypatch.setenv(CONCURRENCY_ENV, "3")
     after = Settings()
     assert after.warehouse == tmp_path / "wh"
-    assert after.duckdb_threads == 5 and after.duckdb_memory_limit == "3GB"
+    assert after.duckdb_threads == 5 and after.duckdb_memory_limit == "3GB" and after.build_memory_limit == "1500MB"
     assert after.users_file == tmp_path / "users.json" and after.dashboard_concurrency == 3
     assert before != after  # the earlier one keeps what it read
 
@@ -47,7 +49,13 @@ def test_defaults_when_nothing_is_set(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     s = Settings()
     assert s.warehouse == tmp_path / "warehouse"
-    assert (s.duckdb_threads, s.duckdb_memory_limit, s.users_file, s.dashboard_concurrency) == (2, "2GB", None, 8)
+    assert (s.duckdb_threads, s.duckdb_memory_limit, s.build_memory_limit, s.users_file, s.dashboard_concurrency) == (
+        2,
+        "8GB",
+        "2GB",
+        None,
+        8,
+    )
     monkeypatch.setenv(USERS_ENV, "  ")  # blank: no users file, as when unset
     assert Settings().users_file is None
 
@@ -55,16 +63,16 @@ def test_defaults_when_nothing_is_set(monkeypatch, tmp_path):
 def test_explicit_values_win_and_export_env_hands_them_to_dbt(monkeypatch, tmp_path):
     for name in DEFAULTS:
         monkeypatch.delenv(name, raising=False)
-    s = Settings(warehouse=tmp_path, duckdb_threads=1, duckdb_memory_limit="1GB")
+    s = Settings(warehouse=tmp_path, duckdb_threads=1, duckdb_memory_limit="1GB", build_memory_limit="512MB")
     s.export_env()
     assert os.environ[WAREHOUSE_ENV] == str(tmp_path)
-    assert os.environ[THREADS_ENV] == "1" and os.environ[MEMORY_ENV] == "1GB"
+    assert os.environ[THREADS_ENV] == "1" and os.environ[MEMORY_ENV] == "1GB" and os.environ[BUILD_MEMORY_ENV] == "512MB"
 
 
 def test_the_dbt_profile_falls_back_to_the_same_defaults():
     profile = (PROJECT_ROOT / "profiles.yml").read_text()
     fallbacks = re.findall(r"env_var\('(SCORING_\w+)', '([^']*)'\)", profile)
-    assert {name for name, _ in fallbacks} == {WAREHOUSE_ENV, THREADS_ENV, MEMORY_ENV}
+    assert {name for name, _ in fallbacks} == {WAREHOUSE_ENV, THREADS_ENV, BUILD_MEMORY_ENV}
     for name, default in fallbacks:
         assert default == DEFAULTS[name], name
 
