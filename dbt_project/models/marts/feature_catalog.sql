@@ -4,10 +4,11 @@ with specs as (
     select * from (values
     {%- for f in all_feature_specs() %}
         ({{ loop.index }}, '{{ f.name }}', '{{ f.label | replace("'", "''") }}', '{{ f.source_table }}',
-         {{ "'" ~ f.source_column ~ "'" if f.source_column else 'cast(null as varchar)' }}, '{{ f.aggregation | replace("'", "''") }}',
+         {{ "'" ~ f.source_column ~ "'" if f.source_column else 'cast(null as varchar)' }},
+         '{{ f.aggregation | replace("'", "''") }}',
          {{ 'true' if f.derived else 'false' }}){{ ',' if not loop.last }}
     {%- endfor %}
-    ) as t(position, feature, label, source_table, source_column, aggregation, derived)
+    ) as t(position, feature, label, source_table, source_column, aggregation, derived)  -- noqa: AL05, LT01
 ),
 
 column_descriptions as (
