@@ -99,7 +99,7 @@ def create_app(settings: Settings, users: UserStore | None = None, service: Scor
     app.add_middleware(BodyLimit)
     app.include_router(api_router(service))
     if users is not None:
-        auth, sessions = Authenticator(users), Sessions()
+        auth, sessions = Authenticator(users, failure_delay=settings.login_failure_delay), Sessions()
         app.include_router(login_router(auth, sessions))
         app.add_middleware(AuthGate, auth=auth, sessions=sessions)
     # Without authentication only loopback names: a DNS-rebinding page must not reach the API.

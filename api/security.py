@@ -44,7 +44,8 @@ LOGOUT_PATH = "/logout"
 # scrypt cost: ~16 MB and a few tens of ms per check, which is what makes guessing expensive.
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 # Password checks at once (each a core and 16 MB): the rest wait their turn, the event loop never does.
-HASHING_THREADS = 2
+# One, so that on a 2-core machine guessers from many addresses leave a core to the scoring requests.
+HASHING_THREADS = 1
 # Throttling: after FAILURES_ALLOWED failures within FAILURE_WINDOW seconds, each attempt waits
 # FIRST_DELAY seconds after the last failure, doubling with each further failure up to MAX_DELAY.
 FAILURES_ALLOWED = 5
@@ -261,9 +262,12 @@ class Authenticator:
     """Checks a name and password for the login form and for HTTP Basic alike: throttled, hashed in a
     thread pool, failures logged."""
 
-    def __init__(self, store: UserStore, throttle: Throttle | None = None) -> None:
+    def __init__(self, store: UserStore, throttle: Throttle | None = None, failure_delay: float = 1.0) -> None:
         self.store = store
         self.throttle = throttle or Throttle()
+        # A failed or throttled attempt is answered after this pause (a sleep, no thread held): a guesser
+        # waiting for each answer is slowed to about one try a second, and a flood of cheap 429s is not.
+        self.failure_delay = failure_delay
         self._limiter: anyio.CapacityLimiter | None = None
 
     async def check(self, name: str, password: str, client: str, via: str) -> tuple[bool, int]:
@@ -275,6 +279,7 @@ class Authenticator:
             security_log.warning(
                 "login throttled: user=%s client=%s via=%s retry_after=%ds", _printable(name), client, via, seconds
             )
+            await anyio.sleep(self.failure_delay)
             return False, seconds
         if self._limiter is None:  # created on the event loop that uses it
             self._limiter = anyio.CapacityLimiter(HASHING_THREADS)
@@ -284,6 +289,7 @@ class Authenticator:
         self.throttle.failed(keys)
         reason = "wrong password" if self.store.exists(name) else "unknown user"
         security_log.warning("login failed: user=%s client=%s via=%s reason=%s", _printable(name), client, via, reason)
+        await anyio.sleep(self.failure_delay)
         return False, 0
 
 

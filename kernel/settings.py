@@ -34,6 +34,8 @@ class Settings:
     # "*" in the list = any. Proxies (addresses or networks) whose X-Forwarded-For/-Proto are believed.
     allowed_hosts: tuple[str, ...] | None = field(default_factory=lambda: _env_list("SCORING_ALLOWED_HOSTS"))
     trusted_proxies: tuple[str, ...] = field(default_factory=lambda: _env_list("SCORING_TRUSTED_PROXIES") or ())
+    # Seconds before a failed or throttled login is answered.
+    login_failure_delay: float = field(default_factory=lambda: float(os.environ.get("SCORING_LOGIN_FAILURE_DELAY", "1")))
     # One line per request, and failed logins: on stderr unless a file is named.
     access_log: Path | None = field(default_factory=lambda: _env_path("SCORING_ACCESS_LOG"))
     security_log: Path | None = field(default_factory=lambda: _env_path("SCORING_SECURITY_LOG"))

@@ -40,6 +40,7 @@ def make_app(service, pipeline_warehouse, users_file, tmp_path):
     """A fresh application (fresh throttling and sessions) logging to files under tmp_path."""
 
     def make(users: bool = True, **settings):
+        settings.setdefault("login_failure_delay", 0.05)  # the 1 s default would only make the tests slow
         s = Settings(
             warehouse=pipeline_warehouse, access_log=tmp_path / "access.log", security_log=tmp_path / "security.log", **settings
         )
@@ -103,10 +104,18 @@ def test_throttling_is_per_address_and_per_account(make_app):
     assert login(client(app, "10.9.0.99")).status_code == 429
 
 
+def test_failed_and_throttled_logins_are_answered_after_a_pause(make_app):
+    c = client(make_app(login_failure_delay=0.5))
+    for _ in range(6):  # five failures, then a throttled attempt
+        start = time.perf_counter()
+        assert login(c, password="wrong").status_code in (401, 429)
+        assert time.perf_counter() - start >= 0.5
+
+
 def test_a_known_and_an_unknown_name_cost_the_same(make_app):
     """Before: 40.7 ms for a known name and 0.8 ms for an unknown one. A ratio of medians, no absolute time;
     each attempt from its own address so that throttling does not answer instead of the password check."""
-    app = make_app()
+    app = make_app(login_failure_delay=0)  # a constant pause would hide the difference measured
     login(client(app, "10.8.0.250"), name="warm-up", password="warm-up")  # not alice: 5 of her failures are allowed
     known, unknown = [], []
     for i in range(5):
