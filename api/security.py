@@ -366,6 +366,14 @@ def safe_next(target: str | None) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "") if not parts.netloc else "/"
 
 
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
 class ProxyHeaders:
     """Pure ASGI middleware: when the peer is one of the configured proxies (addresses or networks), the
     request's scheme and client address are taken from its X-Forwarded-Proto and X-Forwarded-For
@@ -376,11 +384,7 @@ class ProxyHeaders:
         self.networks = [ipaddress.ip_network(p, strict=False) for p in proxies]
 
     def trusted(self, address: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(address.strip().strip("[]"))
-        except ValueError:
-            return False
-        return any(ip in net for net in self.networks)
+        return _is_ip(address) and any(ipaddress.ip_address(address.strip("[]")) in net for net in self.networks)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] in ("http", "websocket") and self.networks and self.trusted(client_address(scope)):
@@ -391,8 +395,8 @@ class ProxyHeaders:
             hops = [h.strip() for h in headers.get("x-forwarded-for", "").split(",") if h.strip()]
             while hops and self.trusted(hops[-1]):
                 hops.pop()
-            if hops:
-                scope["client"] = (hops[-1], 0)
+            if hops and _is_ip(hops[-1]):  # anything else is not an address to throttle or log
+                scope["client"] = (hops[-1].strip("[]"), 0)
         await self.app(scope, receive, send)
 
 

@@ -186,6 +186,8 @@ def test_secure_cookie_only_when_a_trusted_proxy_says_https(make_app, tmp_path):
     # The address behind the proxy is the one logged (and throttled), the spoofed one is not believed.
     clients = [ACCESS_LINE.match(line).group(1) for line in (tmp_path / "access.log").read_text().splitlines()]
     assert clients[-3:] == ["198.51.100.20", "192.0.2.66", "10.0.0.2"]
+    login(client(app, "10.0.0.2"), headers={"x-forwarded-for": "198.51.100.21, not an address"})
+    assert ACCESS_LINE.match((tmp_path / "access.log").read_text().splitlines()[-1]).group(1) == "10.0.0.2"
 
 
 @pytest.mark.parametrize(
