@@ -58,7 +58,12 @@ def _client_id(client_id) -> int:
     try:
         if isinstance(client_id, bool):
             raise ValueError
-        return int(str(client_id).strip()) if not isinstance(client_id, int) else client_id
+        if isinstance(client_id, int):
+            return client_id
+        text = str(client_id).strip()
+        if not text.isascii():  # int() reads other scripts' digits ('٣٤' is 34): not an id as written
+            raise ValueError
+        return int(text)
     except (TypeError, ValueError):
         raise InvalidField(f"id: {client_id!r} is not a client id (a whole number)") from None
 
@@ -180,7 +185,8 @@ class ScoringService:
     def search_clients(self, query: str = "", limit: int = 10, offset: int = 0) -> dict:
         """Clients whose id starts with `query`, by id; integer ranges keep it instant at any size."""
         q = (query or "").strip()
-        if q and not q.isdigit():
+        # ASCII digits only: str.isdigit() also accepts '²' (int() fails) and '٣٤' (int() reads 34).
+        if q and not (q.isascii() and q.isdigit()):
             raise InvalidField(f"q: {query!r} is not an id prefix (digits only)")
         limit, offset = max(0, min(int(limit), 1000)), max(0, min(int(offset), MAX_ID))
         if q:
