@@ -353,7 +353,7 @@ def test_wording_reads_the_built_catalog(real_wh):
     with _ro(real_wh.features_db) as con:
         res = con.execute("select * from feature_catalog")
         names = [d[0] for d in res.description]
-        catalog = {r[0]: FeatureInfo.from_row(dict(zip(names, r))) for r in res.fetchall()}
+        catalog = {i.feature: i for i in (FeatureInfo.from_row(dict(zip(names, r))) for r in res.fetchall())}
         row = con.execute(
             "select * from client_features where app_days_birth is not null and app_name_income_type_working = 1 limit 1"
         ).fetchone()
