@@ -113,8 +113,12 @@ class ScoringService:
 
     def _catalog_and_labels(self) -> tuple[dict[str, presentation.FeatureInfo], dict[str, str]]:
         def read(cur):
-            rows = cur.execute("select feature, label, source_table, source_column, aggregation from feature_catalog").fetchall()
-            infos = {r[0]: presentation.FeatureInfo(*r) for r in rows}
+            # by column name: a warehouse built before a catalog column existed still reads
+            res = cur.execute("select * from feature_catalog")
+            names = [d[0] for d in res.description]
+            infos = {
+                info.feature: info for info in (presentation.FeatureInfo.from_row(dict(zip(names, r))) for r in res.fetchall())
+            }
             return infos, {f: presentation.label(info) for f, info in infos.items()}
 
         return self._per_publication("catalog", read)
