@@ -24,9 +24,10 @@ from kernel.warehouse import LOCK_NAME
 from pipeline.ingest import gzip_damage, ingest
 
 REPO = Path(__file__).resolve().parents[2]
+# The trimmed fixture if present, else the shared data directory beside the repository (or its worktrees).
 SAMPLE = next(
     p
-    for p in (REPO / "tests" / "fixtures" / "real_random1500", REPO.parents[1] / "shared" / "data" / "real_random1500")
+    for p in (REPO / "tests" / "fixtures" / "real_random1500", *(d / "shared" / "data" / "real_random1500" for d in REPO.parents))
     if p.is_dir()
 )
 
