@@ -409,21 +409,31 @@ def first_bad_row(
 
 
 def check_values(con: duckdb.DuckDBPyConnection, source: SourceFile, file_columns: list[str], settings: Settings) -> None:
-    """Refuse non-finite numbers and values outside each numeric column's possible range (one scan of the
-    loaded table; the file is read again only to name the line of a refused value)."""
+    """Refuse non-finite numbers and values outside each numeric column's possible range. Each column's
+    min and max are enough (NaN sorts above every number in DuckDB, so it shows as the max): 0.1 s for
+    every table at scale 0.1, where counting the values outside took 7 s. The file is read again only to
+    name the line of a refused value."""
     columns = [c for c in source.spec.columns if c.numeric]
     if not columns:
         return
-    counts = con.execute(
-        f"SELECT {', '.join(f'count(*) FILTER (WHERE {_out_of_range(c)})' for c in columns)} FROM {source.spec.table}"
+    extremes = con.execute(
+        f"SELECT {', '.join(f'min({_quote(c.name)}), max({_quote(c.name)})' for c in columns)} FROM {source.spec.table}"
     ).fetchone()
-    bad = next((c for c, n in zip(columns, counts) if n), None)
+    bad = next(
+        (
+            c
+            for i, c in enumerate(columns)
+            if extremes[2 * i] is not None and not (c.low <= extremes[2 * i] and extremes[2 * i + 1] <= c.high)
+        ),
+        None,
+    )
     if bad is None:
         return
-    first = con.execute(f"SELECT {_quote(bad.name)} FROM {source.spec.table} WHERE {_out_of_range(bad)} LIMIT 1").fetchone()[0]
-    where, text = first_bad_row(source, file_columns, bad.name, _out_of_range(bad), settings)
+    outside = _out_of_range(bad)
+    first = con.execute(f"SELECT {_quote(bad.name)} FROM {source.spec.table} WHERE {outside} LIMIT 1").fetchone()[0]
+    n = con.execute(f"SELECT count(*) FROM {source.spec.table} WHERE {outside}").fetchone()[0]
+    where, text = first_bad_row(source, file_columns, bad.name, outside, settings)
     place = f"{source.name} {where}" if where else source.name
-    n = counts[columns.index(bad)]
     more = f" ({n:,} such values)" if n > 1 else ""
     raise ScoringError(f"{place}, column {bad.name}: {text or first} {_value_problem(bad, float(first))}{more}")
 
