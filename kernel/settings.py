@@ -28,6 +28,7 @@ TRUSTED_PROXIES_ENV = "SCORING_TRUSTED_PROXIES"
 LOGIN_DELAY_ENV = "SCORING_LOGIN_FAILURE_DELAY"
 ACCESS_LOG_ENV = "SCORING_ACCESS_LOG"
 SECURITY_LOG_ENV = "SCORING_SECURITY_LOG"
+DEBUG_ENV = "SCORING_DEBUG"
 
 DEFAULTS = {
     WAREHOUSE_ENV: "warehouse",
@@ -47,6 +48,7 @@ DEFAULTS = {
     LOGIN_DELAY_ENV: "1",  # seconds before a failed or throttled login is answered
     ACCESS_LOG_ENV: "",  # one line per request: stderr unless a file is named
     SECURITY_LOG_ENV: "",  # failed and throttled logins: stderr unless a file is named
+    DEBUG_ENV: "",  # set (to anything) to see the traceback of an unexpected CLI error
 }
 
 

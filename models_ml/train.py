@@ -23,6 +23,7 @@ from sklearn.model_selection import StratifiedKFold
 from kernel.jsonable import jsonable
 from kernel.progress import log
 from kernel.settings import Settings
+from kernel.warehouse import remove_leftovers, writer_lock
 from models_ml import registry
 from models_ml.baselines import BaselineResult, run_baselines
 from models_ml.calibration import Calibrator, brier, reliability_table
@@ -417,6 +418,14 @@ def persist(run: Run) -> None:
 
 
 def train(settings: Settings, config: TrainConfig | None = None) -> TrainResult:
+    """Train and publish a model; one writer at a time per warehouse, and a killed run's leftovers go first."""
+    with writer_lock(settings):
+        remove_leftovers(settings.model_db)
+        registry.remove_leftovers(settings)
+        return _train(settings, config)
+
+
+def _train(settings: Settings, config: TrainConfig | None = None) -> TrainResult:
     config = config or TrainConfig()
     started = time.perf_counter()
     mart = read_mart(settings)

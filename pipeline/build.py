@@ -18,6 +18,7 @@ from pathlib import Path
 from kernel.errors import ScoringError
 from kernel.progress import log
 from kernel.settings import PROJECT_ROOT, Settings
+from kernel.warehouse import remove_quietly, writer_lock
 
 FAILED = {"error", "fail", "runtime error", "skipped"}
 _ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
@@ -101,6 +102,9 @@ def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None 
         return dbtRunner(callbacks=[_Progress()]).invoke(dbt_args(settings, command, extra))
     finally:
         _close_dbt_duckdb(DuckDBConnectionManager)
+        from pipeline import dbt_plugin
+
+        dbt_plugin.release_lock()
 
 
 def _close_dbt_duckdb(manager) -> None:
@@ -130,6 +134,17 @@ def build(settings: Settings, extra_args: list[str] | None = None) -> BuildRepor
     """Run `dbt build` on the warehouse; raise ScoringError (nothing published) if anything fails."""
     if not settings.raw_db.exists():
         raise ScoringError(f"{settings.raw_db}: no raw tables; run `scoring ingest DIR` first")
+    with writer_lock(settings):
+        from pipeline.dbt_plugin import remove_old_builds
+
+        remove_old_builds(None, settings.build_dir)  # what a killed build left
+        try:
+            return _build(settings, extra_args)
+        finally:
+            _remove_this_build()  # also when dbt itself raised (disk full): no failed build left on the disk
+
+
+def _build(settings: Settings, extra_args: list[str] | None) -> BuildReport:
     published = settings.features_db
     before = published.stat().st_mtime_ns if published.exists() else None
     started = time.perf_counter()
@@ -140,7 +155,6 @@ def build(settings: Settings, extra_args: list[str] | None = None) -> BuildRepor
     seconds = time.perf_counter() - started
     nodes = _nodes(res.result)
     write_node_report(settings.build_dir / LAST_BUILD_REPORT, nodes, seconds)
-    _remove_this_build()
     failed = [n for n in nodes if n.status in FAILED and n.status != "skipped"]
     if failed:
         first = failed[0]
@@ -167,7 +181,6 @@ def write_node_report(path: Path, nodes: tuple[NodeResult, ...], seconds: float)
 
 def _remove_this_build() -> None:
     """The build file of this run is no longer needed (renamed into place if published, else failed)."""
-    from kernel.warehouse import remove_quietly
     from pipeline import dbt_plugin
 
     if dbt_plugin.LAST_BUILD is not None:
