@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from kernel.settings import Settings
-from kernel.warehouse import building, duckdb_config
+from kernel.warehouse import building, duckdb_config, sql_literal
 
 
 def previous_runs(settings: Settings) -> pd.DataFrame | None:
@@ -31,8 +31,7 @@ def previous_runs(settings: Settings) -> pd.DataFrame | None:
     # database this process already holds open on the file's previous publication.
     con = duckdb.connect(config=duckdb_config(settings))
     try:
-        path = str(settings.model_db).replace("'", "''")
-        con.execute(f"attach '{path}' as previous (read_only)")
+        con.execute(f"attach {sql_literal(str(settings.model_db))} as previous (read_only)")
         return con.execute("select * from previous.model_runs").df()
     except duckdb.Error:
         return None

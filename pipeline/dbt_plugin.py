@@ -23,8 +23,11 @@ import uuid
 from pathlib import Path
 
 from dbt.adapters.duckdb.plugins import BasePlugin
+from dbt_common.exceptions import DbtRuntimeError
 
-from kernel.warehouse import publish, remove_quietly
+from kernel.errors import ScoringError
+from kernel.settings import Settings
+from kernel.warehouse import acquire_writer_lock, publish, release_writer_lock, remove_quietly, sql_literal
 
 PUBLISHED_NAME = "scoring.duckdb"
 CATALOG = "scoring"
@@ -32,6 +35,9 @@ BUILDING_COMMANDS = {"build", "run", "seed", "snapshot", "run-operation"}
 
 # The build file of the latest connection in this process (pipeline.build removes it after the run).
 LAST_BUILD: Path | None = None
+# The warehouse whose writer lock this plugin took (a bare `dbt build`); pipeline.build releases it after
+# an in-process run, a dbt process releases it by ending.
+LOCKED: Path | None = None
 
 # Rows per row group in the build file (DuckDB's default is 122,880). Each model's table is written by
 # two threads, each leaving a partly filled row group that the publication checkpoint then merges and
@@ -73,13 +79,32 @@ def publish_build(build_path: Path, warehouse: Path) -> Path:
     return dest
 
 
-def remove_old_builds(current: Path) -> None:
-    """Keep the disk bounded: build files left by failed or interrupted builds go, and replaced
-    warehouses a background removal missed (one build at a time per warehouse: a build running
-    concurrently in the same warehouse would lose its file)."""
-    for old in [*current.parent.glob("scoring-*.duckdb*"), *current.parent.glob("retired-*.duckdb")]:
-        if old.name not in (current.name, current.name + ".wal"):
+def remove_old_builds(current: Path | None, build_dir: Path | None = None) -> None:
+    """Keep the disk bounded: build files left by failed or killed builds go, and replaced warehouses a
+    background removal missed. Safe because the writer lock allows one build at a time per warehouse."""
+    build_dir = build_dir or current.parent
+    keep = (current.name, current.name + ".wal") if current else ()
+    for old in [*build_dir.glob("scoring-*.duckdb*"), *build_dir.glob("retired-*.duckdb")]:
+        if old.name not in keep:
             remove_quietly(old)
+    if current is None:  # spill files of a killed build
+        for spill in (build_dir / "tmp").glob("*"):
+            remove_quietly(spill)
+
+
+def lock_for_writing(warehouse: Path) -> None:
+    """A writing dbt command takes the warehouse's writer lock (already held in `scoring build`)."""
+    global LOCKED
+    if LOCKED is None:
+        acquire_writer_lock(warehouse)
+        LOCKED = warehouse
+
+
+def release_lock() -> None:
+    global LOCKED
+    if LOCKED is not None:
+        release_writer_lock(LOCKED)
+        LOCKED = None
 
 
 def _dbt_command() -> str | None:
@@ -93,7 +118,13 @@ def _dbt_command() -> str | None:
 
 class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict) -> None:
-        self.warehouse = Path(plugin_config.get("warehouse") or os.environ.get("SCORING_WAREHOUSE", "warehouse")).absolute()
+        self.warehouse = Path(plugin_config.get("warehouse") or Settings().warehouse).absolute()
+        if _dbt_command() in BUILDING_COMMANDS:
+            # Here, as the profile loads, rather than after the project is parsed: refused at once.
+            try:
+                lock_for_writing(self.warehouse)
+            except ScoringError as exc:
+                raise DbtRuntimeError(str(exc)) from None  # dbt prints its own errors as one message
 
     def update_connection_config(self, creds, config: dict) -> None:
         # Spill files go beside the build; it can only be set when the database opens.
@@ -107,9 +138,9 @@ class Plugin(BasePlugin):
         global LAST_BUILD
         if _dbt_command() in BUILDING_COMMANDS or not published.exists():
             LAST_BUILD = new_build_path(self.warehouse)
-            conn.execute(f"ATTACH '{LAST_BUILD}' AS {CATALOG} (ROW_GROUP_SIZE {BUILD_ROW_GROUP_SIZE})")
+            conn.execute(f"ATTACH {sql_literal(str(LAST_BUILD))} AS {CATALOG} (ROW_GROUP_SIZE {BUILD_ROW_GROUP_SIZE})")
         else:
-            conn.execute(f"ATTACH '{published}' AS {CATALOG} (READ_ONLY)")
+            conn.execute(f"ATTACH {sql_literal(str(published))} AS {CATALOG} (READ_ONLY)")
 
     def store(self, target_config) -> None:
         """Called by the publication hook with the closed build file as the location."""

@@ -17,6 +17,7 @@ from real_data import FIXTURES, shared
 from kernel.errors import ScoringError
 from kernel.kaggle_schema import FILES, SUBMISSION
 from kernel.settings import Settings
+from kernel.warehouse import LOCK_NAME
 from pipeline.ingest import ingest
 
 SPECS = {spec.table: spec for spec in (*FILES.values(), SUBMISSION)}
@@ -60,7 +61,8 @@ def snapshot(warehouse: Path) -> dict:
         tables = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for (t,) in con.execute("SHOW TABLES").fetchall()}
     return {
         "sha256": hashlib.sha256(db.read_bytes()).hexdigest(),
-        "listing": sorted(p.name for p in warehouse.iterdir()),
+        # The writer lock file appears with the first write and stays (removing it would race with a waiter).
+        "listing": sorted(p.name for p in warehouse.iterdir() if p.name != LOCK_NAME),
         "tables": tables,
     }
 
