@@ -22,7 +22,7 @@ run: install
 
 ## make test: lint, then the whole test suite (installs Chromium for the browser tests if missing)
 test: install browser lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 ## make test-fast: the unit tests only (no warehouse, no dbt, no server): under a minute
 test-fast: install

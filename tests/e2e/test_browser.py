@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 from a11y import CHARTS_WITHOUT_TEXT, CLIPPED_TEXT, LOW_CONTRAST_TEXT
-from live_server import REPO, run_scoring, start_server
+from conftest import TEST_PASSWORD, TEST_USER
+from live_server import REPO
 from playwright.sync_api import expect, sync_playwright
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -31,7 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PASSWORD = "browser test password"
 TITLE = "Credit scoring dashboard — Prêt à dépenser"
 
 
@@ -47,16 +47,8 @@ def artifacts() -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def server(pipeline_warehouse, tmp_path_factory):
-    users = tmp_path_factory.mktemp("browser-users") / "users.json"
-    run_scoring("users", "add", "rm", "--password-stdin", env={"SCORING_USERS": str(users)}, input=PASSWORD + "\n")
-    live = start_server(pipeline_warehouse, tmp_path_factory.mktemp("logs") / "browser.log", users_file=users)
-    yield live
-    live.stop()
-
-
-def test_dashboard_in_chromium(server, client_id, artifacts):
+def test_dashboard_in_chromium(auth_server, client_id, artifacts):
+    server = auth_server
     assert Path(CHROMIUM).exists(), "run scripts/install_chromium.sh (make test does)"
     external: list[str] = []
     with sync_playwright() as pw:
@@ -66,13 +58,14 @@ def test_dashboard_in_chromium(server, client_id, artifacts):
             "request", lambda req: external.append(req.url) if not req.url.startswith((server.url, "data:", "blob:")) else None
         )
         page.set_default_timeout(60_000)
+        expect.set_options(timeout=60_000)  # a loaded CI machine: as patient as the page's own waits
 
         # Log in: the gate sends the browser to the login page first.
         page.goto(server.url + "/")
         expect(page).to_have_url(re.compile(r"/login"))
         expect(page).to_have_title(re.compile("Sign in"))
-        page.get_by_label("User name").fill("rm")
-        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_label("User name").fill(TEST_USER)
+        page.get_by_label("Password").fill(TEST_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         expect(page).to_have_title(TITLE)
         # WCAG 2.4.2: the title is in the HTML the server sends, before any script runs.

@@ -5,30 +5,31 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
 import threading
 
 import duckdb
 import httpx
 import pytest
+from conftest import TEST_PASSWORD, TEST_USER, run_default
 from gradio_client import Client
-from live_server import run_scoring, start_server
-
-from dashboard.charts import TEXT_COLOURS, contrast_ratio
+from live_server import start_server
 
 pytestmark = pytest.mark.slow
 
 
+AUTH = (TEST_USER, TEST_PASSWORD)
+BASIC = {"Authorization": "Basic " + base64.b64encode(f"{TEST_USER}:{TEST_PASSWORD}".encode()).decode()}
+
+
 @pytest.fixture(scope="module")
-def server(pipeline_warehouse, tmp_path_factory):
-    live = start_server(pipeline_warehouse, tmp_path_factory.mktemp("logs") / "dashboard.log")
-    yield live
-    live.stop()
+def server(auth_server):
+    """The session's live server (authentication on, conftest.py): every request here signs in with HTTP Basic."""
+    return auth_server
 
 
 @pytest.fixture(scope="module")
 def dash(server):
-    return Client(server.url + "/", verbose=False, download_files=False)
+    return Client(server.url + "/", verbose=False, download_files=False, headers=BASIC)
 
 
 def _figure(plot) -> dict:
@@ -57,7 +58,7 @@ def test_search_lists_a_short_labelled_list(dash, client_id):
 def test_show_client_draws_every_panel(dash, client_id, server):
     out = dash.predict(client_id, "all", [], True, False, None, None, None, None, None, None, api_name="/show_client")
     decision, gauge, gauge_alt, profile, why_summary, why, why_alt = out[:7]
-    score = httpx.get(f"{server.url}/api/v1/clients/{client_id}/score", timeout=30).json()
+    score = httpx.get(f"{server.url}/api/v1/clients/{client_id}/score", auth=AUTH, timeout=30).json()
     assert score["decision"].upper() in decision and str(client_id) in decision
     # In words a client understands, with a symbol beside the word (not colour alone).
     assert f"{score['decision'].capitalize()}: the estimated risk of default" in decision and "bank's limit" in decision
@@ -83,7 +84,7 @@ def test_show_client_draws_every_panel(dash, client_id, server):
     assert all(" — " in y or y.endswith("features together") for y in bars["y"])
     assert not any(y.startswith("Application:") or "= " in y for y in bars["y"])
     # What-if fields are prefilled with the client's application values.
-    application = httpx.get(f"{server.url}/api/v1/clients/{client_id}", timeout=30).json()["application"]
+    application = httpx.get(f"{server.url}/api/v1/clients/{client_id}", auth=AUTH, timeout=30).json()["application"]
     assert out[7] == pytest.approx(application["AMT_INCOME_TOTAL"])
 
 
@@ -138,7 +139,7 @@ def test_compare_hides_charts_when_unticked(dash, client_id):
 
 
 def test_what_if_event(dash, client_id, server):
-    application = httpx.get(f"{server.url}/api/v1/clients/{client_id}", timeout=30).json()["application"]
+    application = httpx.get(f"{server.url}/api/v1/clients/{client_id}", auth=AUTH, timeout=30).json()["application"]
     text, plot, alt = dash.predict(
         client_id,
         application["AMT_INCOME_TOTAL"] * 4,
@@ -166,32 +167,18 @@ def test_model_event(dash):
     assert _figure(imp)["data"][0]["textposition"] == "outside"
 
 
-def test_text_colours_meet_aa_contrast():
-    """WCAG 1.4.3: every colour the charts draw text in, on what it is drawn on (the browser test checks the page)."""
-    for name, (fg, bg) in TEXT_COLOURS.items():
-        assert contrast_ratio(fg, bg) >= 4.5, name
-    assert contrast_ratio("#D55E00", "#ffffff") < 4.5  # why vermillion itself is kept for marks, not text
+def test_dashboard_events_behind_authentication(auth_server, client_id):
+    with pytest.raises(Exception):
+        Client(auth_server.url + "/", verbose=False, download_files=False)
+    dash = Client(auth_server.url + "/", verbose=False, download_files=False, headers=BASIC)
+    update, _ = dash.predict(str(client_id), api_name="/search")
+    assert update["choices"][0][1] == client_id
 
 
-def test_dashboard_events_behind_authentication(pipeline_warehouse, tmp_path_factory, client_id):
-    users = tmp_path_factory.mktemp("dash-users") / "users.json"
-    run_scoring("users", "add", "rm", "--password-stdin", env={"SCORING_USERS": str(users)}, input="a long password\n")
-    live = start_server(pipeline_warehouse, tmp_path_factory.mktemp("logs") / "dash-auth.log", users_file=users)
-    try:
-        with pytest.raises(Exception):
-            Client(live.url + "/", verbose=False, download_files=False)
-        token = base64.b64encode(b"rm:a long password").decode()
-        dash = Client(live.url + "/", verbose=False, download_files=False, headers={"Authorization": f"Basic {token}"})
-        update, _ = dash.predict(str(client_id), api_name="/search")
-        assert update["choices"][0][1] == client_id
-    finally:
-        live.stop()
-
-
-def test_refresh_under_load(pipeline_warehouse, tmp_path_factory, client_id):
-    """Requests keep succeeding while `scoring build` and `scoring train` publish; then the new run is served."""
-    warehouse = tmp_path_factory.mktemp("refresh") / "warehouse"
-    shutil.copytree(pipeline_warehouse, warehouse, ignore=shutil.ignore_patterns("build", "*.tmp", "*.wal"))
+def test_refresh_under_load(warehouse_copy, tmp_path_factory, client_id):
+    """Requests keep succeeding while a second `scoring run` (ingest, build and train: it reuses the data the
+    session's run generated) publishes; then the new run is served."""
+    warehouse = warehouse_copy("refresh")
     old_run = (warehouse / "models" / "CURRENT").read_text().strip()
     live = start_server(warehouse, tmp_path_factory.mktemp("logs") / "refresh.log")
     failures: list[str] = []
@@ -217,9 +204,9 @@ def test_refresh_under_load(pipeline_warehouse, tmp_path_factory, client_id):
     try:
         for t in threads:
             t.start()
-        run_scoring("--warehouse", str(warehouse), "build")
-        run_scoring("--warehouse", str(warehouse), "train", "--seed", "11")
+        again = run_default(warehouse)
         done.set()
+        assert "using the embedded default data already generated" in again.stderr
         for t in threads:
             t.join(timeout=120)
         new_run = (warehouse / "models" / "CURRENT").read_text().strip()
