@@ -108,7 +108,7 @@ def gauge(probability: float, threshold: float) -> tuple[go.Figure, str]:
             delta=dict(
                 reference=round(t, 1),
                 valueformat=".1f",
-                suffix=" pts vs the limit",
+                suffix=" pp vs the limit",
                 font=dict(size=15),
                 increasing=dict(color=VERMILLION_TEXT, symbol="▲ "),
                 decreasing=dict(color=BLUE, symbol="▼ "),
@@ -142,8 +142,8 @@ def gauge(probability: float, threshold: float) -> tuple[go.Figure, str]:
     )
     distance = p - t
     alt = (
-        f"Gauge: probability of default {p:.1f} % against a threshold of {t:.1f} %; "
-        f"{abs(distance):.1f} points {'above' if distance >= 0 else 'below'} it, so the application is "
+        f"Gauge: probability of default {percent(probability)} against the bank's limit (threshold) of {percent(threshold)}; "
+        f"{abs(distance):.1f} percentage points {'above' if distance >= 0 else 'below'} it, so the application is "
         f"{'refused' if refused else 'accepted'}."
     )
     return fig, alt
@@ -384,7 +384,7 @@ def cost_curve(curve: Sequence[dict], threshold: float, costs: dict | None = Non
                 x=[threshold],
                 y=[ys[chosen]],
                 mode="markers+text",
-                text=[f"chosen threshold {threshold:.3f}"],
+                text=[f"chosen limit {percent(threshold)}"],
                 textposition="middle right",
                 textfont=dict(color=INK),
                 marker=dict(symbol="diamond", size=14, color=VERMILLION),
@@ -402,8 +402,8 @@ def cost_curve(curve: Sequence[dict], threshold: float, costs: dict | None = Non
         legend=dict(x=0.98, y=0.98, xanchor="right", bgcolor="white"),
     )
     fig.update_xaxes(title="threshold on the probability of default")
-    fig.update_yaxes(title="cost per client")
-    best = f"; the chosen threshold {threshold:.3f} costs {ys[chosen]:.3f} per client" if chosen is not None else ""
+    fig.update_yaxes(title="cost units per client")
+    best = f"; the chosen limit {percent(threshold)} costs {ys[chosen]:.3f} per client" if chosen is not None else ""
     return (
         fig,
         f"Line chart of expected cost per client for thresholds from {min(xs, default=0):.2f} to {max(xs, default=1):.2f}{best}.",

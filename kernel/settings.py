@@ -17,6 +17,8 @@ class Settings:
     warehouse: Path = field(default_factory=lambda: Path(os.environ.get(WAREHOUSE_ENV, "warehouse")))
     duckdb_threads: int = int(os.environ.get("SCORING_DUCKDB_THREADS", "2"))
     duckdb_memory_limit: str = os.environ.get("SCORING_DUCKDB_MEMORY", "8GB")
+    # The lender's currency, as amounts are labelled on the dashboard (read when Settings is built).
+    currency: str = field(default_factory=lambda: os.environ.get("SCORING_CURRENCY", "€"))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "warehouse", Path(self.warehouse).absolute())
