@@ -39,6 +39,8 @@ input:focus, textarea:focus {{ outline: 3px solid {FOCUS} !important; outline-of
 .field-error input {{ border: 2px solid #b00020 !important; }}
 .field-error [data-testid="block-info"], .field-error .info {{ color: #b00020 !important; font-weight: 600; }}
 #neighbours-headline p {{ font-weight: 600; }}
+/* Five tabs fit a 390-px phone side by side rather than behind Gradio's "More tabs" menu. */
+.tab-container button {{ padding-left: .5rem !important; padding-right: .5rem !important; }}
 """
 
 # Runs once in the page: charts become images named by their title and described by their text alternative
