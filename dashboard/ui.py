@@ -202,7 +202,7 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
                 )
                 with gr.Row():
                     what_if_inputs = [
-                        gr.Number(label=label, info=info, elem_id=f"wi-{name.lower()}", minimum=0)
+                        gr.Number(label=label, info=info, elem_id=f"wi-{name.lower()}")
                         for name, label, info in panels.what_if_fields(service.settings.currency)
                     ]
                 with gr.Row():
@@ -210,7 +210,6 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
                         label="Repayment term (credit ÷ annuity)",
                         info="Changing it recomputes the annuity.",
                         elem_id="wi-term",
-                        minimum=0,
                     )
                     keep_annuity = gr.Checkbox(label="Keep the annuity fixed when the credit or term changes", elem_id="wi-keep")
                 with gr.Row():
