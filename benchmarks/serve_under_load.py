@@ -1,6 +1,7 @@
-"""A legitimate request's latency while password guessers hammer `POST /login` (issue 18, item 3).
+"""A legitimate request's latency while password guessers hammer `POST /login`, and while the warehouse is
+refreshed under the server (issue 18).
 
-    .venv/bin/python benchmarks/login_under_load.py --warehouse /tmp/h6w [--guessers 6] [--seconds 15] [--root DIR]
+    .venv/bin/python benchmarks/serve_under_load.py --warehouse W [--guessers 6] [--seconds 15] [--root DIR] [--no-refresh]
 
 Starts the real server (`scoring serve`, loopback only) on a built and trained warehouse with a fresh users
 file, signs one user in, then for each scenario runs `--guessers` threads posting wrong passwords for
@@ -11,7 +12,10 @@ legitimate requests' failures and p50/p95/max:
 - one address: the guessers all come from 127.0.0.1 with one user name (throttling answers most with 429);
 - spread: each guess names another user and claims another address through X-Forwarded-For, with 127.0.0.1
   configured as a trusted proxy, so that throttling never applies and every guess costs a full scrypt: what
-  is measured is then only that hashing stays off the event loop.
+  is measured is then only that hashing stays off the event loop;
+- refresh: no guessers; `scoring build` then `scoring train` run on the served warehouse (W is rebuilt and
+  retrained in place: give it a benchmark warehouse) while the client keeps asking; every request must
+  succeed, before, during and after each publication.
 
 --root runs another checkout's server (e.g. /work/main, to compare with the code before the change); the
 machine's load (`uptime`) is printed before and after. Bounded: the number of threads and the duration.
@@ -120,12 +124,36 @@ def scenario(url: str, cookie: dict, client_id: int, guessers: int, seconds: flo
     return {"times": times, "failed": failed, "guesses": statuses}
 
 
+def refresh(url: str, cookie: dict, client_id: int, root: Path, warehouse: Path) -> dict:
+    """The legitimate client's loop while `scoring build` and `scoring train` publish new files under the server."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    steps = [[sys.executable, "-m", "scoring.cli", "--warehouse", str(warehouse), step] for step in ("build", "train")]
+    times, failed, codes = [], 0, []
+    with httpx.Client(base_url=url, cookies=cookie, timeout=60) as http:
+        for cmd in steps:
+            proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            while proc.poll() is None:
+                t0 = time.perf_counter()
+                try:
+                    ok = http.get(f"/api/v1/clients/{client_id}/score").status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                if ok:
+                    times.append(time.perf_counter() - t0)
+                else:
+                    failed += 1
+                time.sleep(0.02)
+            codes.append(proc.returncode)
+    return {"times": times, "failed": failed, "exit_codes": codes}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--warehouse", type=Path, required=True, help="a built and trained warehouse")
     parser.add_argument("--guessers", type=int, default=6, choices=range(1, 33), metavar="N")
     parser.add_argument("--seconds", type=float, default=15.0, help="per scenario, at most 120")
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose server is measured")
+    parser.add_argument("--no-refresh", action="store_true", help="skip the refresh scenario (which rebuilds W)")
     args = parser.parse_args()
     seconds = min(args.seconds, 120.0)
     print(f"before: {uptime()}")
@@ -162,6 +190,14 @@ def main() -> None:
                     f"{name}: {guessers} guessers x {seconds:.0f} s: {len(result['guesses'])} guesses {counts}; "
                     f"legitimate: {len(t)} ok, {result['failed']} failed, "
                     f"p50 {statistics.median(t):.1f} ms, p95 {percentile(t, 0.95):.1f} ms, max {max(t):.1f} ms"
+                )
+            if not args.no_refresh:
+                result = refresh(url, cookie, client_id, args.root.resolve(), args.warehouse.resolve())
+                t = [x * 1000 for x in result["times"]]
+                print(
+                    f"refresh: scoring build and train exited {result['exit_codes']}; legitimate: {len(t)} ok, "
+                    f"{result['failed']} failed, p50 {statistics.median(t):.1f} ms, p95 {percentile(t, 0.95):.1f} ms, "
+                    f"max {max(t):.1f} ms"
                 )
         finally:
             proc.terminate()
