@@ -1,8 +1,8 @@
 """`scoring build`: build, test and publish the feature warehouse with dbt (programmatically).
 
-dbt does everything itself (profiles.yml + pipeline/dbt_plugin.py): it builds into a fresh file under
-`build/`, runs every test and unit test, and its on-run-end hook publishes `scoring.duckdb` only if
-all passed. This module checks the inputs, points dbt at the warehouse, shows progress on stderr and
+dbt does everything itself (profiles.yml + pipeline/dbt_plugin.py): it builds into its persistent
+target `build/target.duckdb`, runs every test and unit test, and its on-run-end hook publishes a copy as
+`scoring.duckdb` only if all passed (exactly what a bare `dbt build` does). This module checks the inputs, points dbt at the warehouse, shows progress on stderr and
 turns a failure into one ScoringError line naming the failing model or test.
 """
 
@@ -108,7 +108,7 @@ def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None 
     # The Kaggle descriptions seed has an unnamed first column; agate names it `a` (documented).
     warnings.filterwarnings("ignore", message="Column 0 has no name")
     # dbt-duckdb keeps its DuckDB connection in a class attribute across invocations in one process;
-    # close it so every run opens a fresh build file (and no file stays locked afterwards).
+    # close it so that no file stays locked afterwards (and a new run sees a new model.duckdb).
     _close_dbt_duckdb(DuckDBConnectionManager)
     try:
         return dbtRunner(callbacks=[_Progress()]).invoke(dbt_args(settings, command, extra))
@@ -153,7 +153,6 @@ def build(settings: Settings, extra_args: list[str] | None = None) -> BuildRepor
     seconds = time.perf_counter() - started
     nodes = _nodes(res.result)
     write_node_report(settings.build_dir / LAST_BUILD_REPORT, nodes, seconds)
-    _remove_this_build()
     failed = [n for n in nodes if n.status in FAILED and n.status != "skipped"]
     if failed:
         first = failed[0]
@@ -176,12 +175,3 @@ def write_node_report(path: Path, nodes: tuple[NodeResult, ...], seconds: float)
     """Status and seconds of every node of the last build (passed or not), for users and benchmarks."""
     rows = [{"name": n.name, "kind": n.kind, "status": n.status, "seconds": round(n.seconds, 3)} for n in nodes]
     path.write_text(json.dumps({"seconds": round(seconds, 3), "nodes": rows}, indent=1) + "\n")
-
-
-def _remove_this_build() -> None:
-    """The build file of this run is no longer needed (renamed into place if published, else failed)."""
-    from kernel.warehouse import remove_quietly
-    from pipeline import dbt_plugin
-
-    if dbt_plugin.LAST_BUILD is not None:
-        remove_quietly(dbt_plugin.LAST_BUILD)
