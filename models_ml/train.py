@@ -9,6 +9,7 @@ import json
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
@@ -34,10 +35,11 @@ from models_ml.data import (
     open_features,
     train_profile,
 )
-from models_ml.explain import global_importance
+from models_ml.explain import global_importance, principal_reasons
 from models_ml.fairness import fairness_table
 from models_ml.neighbours import NeighbourSpace
-from models_ml.tables import write_model_db
+from models_ml.tables import warehouse_build_id, write_model_db
+from pipeline.build import build_model_outputs
 
 
 @dataclass
@@ -120,7 +122,25 @@ def _jsonable(x):
     return x
 
 
-def train(settings: Settings, config: TrainConfig | None = None) -> TrainResult:
+def reasons_table(booster, data: TrainingData, test_ids, X_test, labels: dict[str, str], describe) -> pd.DataFrame:
+    """client_reasons: every client's principal reasons in the API's order and words (`describe(feature,
+    value)` is the API's wording; without it, the feature's label)."""
+    parts = [principal_reasons(booster, data.X, data.ids, data.features)]
+    if len(test_ids):
+        parts.append(principal_reasons(booster, X_test, test_ids, data.features))
+    df = pd.concat(parts, ignore_index=True)
+    values = [None if np.isnan(v) else float(v) for v in df["value"]]
+    words = describe or (lambda feature, value: labels.get(feature, feature))
+    df.insert(2, "reason", [words(f, v) for f, v in zip(df["feature"], values)])
+    # One feature per reason today; a list, because a reason may come to group several.
+    df.insert(3, "features", [[f] for f in df.pop("feature")])
+    return df.sort_values(["sk_id_curr", "rank"], kind="mergesort", ignore_index=True)
+
+
+def train(
+    settings: Settings, config: TrainConfig | None = None, describe: Callable[[str, float | None], str] | None = None
+) -> TrainResult:
+    """`describe(feature, value)`: the API's wording of a reason, for client_reasons (the CLI passes it)."""
     config = config or TrainConfig()
     started = time.perf_counter()
     con = open_features(settings)
@@ -131,6 +151,7 @@ def train(settings: Settings, config: TrainConfig | None = None) -> TrainResult:
         labels = feature_labels(con)
         profile = train_profile(con)
         test_ids, X_test = load_unlabelled(con, features)
+        build_id = warehouse_build_id(con)
     finally:
         con.close()
     fingerprint = data.fingerprint()
@@ -214,6 +235,7 @@ def train(settings: Settings, config: TrainConfig | None = None) -> TrainResult:
             "decision": np.where(proba >= threshold, "refused", "accepted"),
             "run_id": run_id,
             "oof_probability": oof_full,
+            "oof_decision": np.where(np.isnan(oof_full), None, np.where(oof_full >= threshold, "refused", "accepted")),
         }
     ).sort_values("sk_id_curr", kind="mergesort")
     fair = fairness_table(
@@ -290,6 +312,7 @@ def train(settings: Settings, config: TrainConfig | None = None) -> TrainResult:
         "data_fingerprint": fingerprint,
         "seconds": seconds,
         "config_json": json.dumps(record["config"], sort_keys=True),
+        "warehouse_build_id": build_id,
     }
     tables = {
         "client_scores": client_scores,
@@ -298,6 +321,7 @@ def train(settings: Settings, config: TrainConfig | None = None) -> TrainResult:
         "calibration": reliability,
         "fairness": fair,
         "roc_curve": _roc_table(data.y, cv.oof_raw),
+        "client_reasons": reasons_table(final, data, test_ids, X_test, labels, describe),
     }
     vectors_frame = pd.DataFrame({"sk_id_curr": all_ids, "is_train": is_train, "target": target, "probability": proba})
 
@@ -312,14 +336,19 @@ def train(settings: Settings, config: TrainConfig | None = None) -> TrainResult:
     except BaseException:
         shutil.rmtree(model_dir, ignore_errors=True)
         raise
+    log(f"train: run {run_id} in service")
+    # The model is in service; dbt now builds and tests what reads its tables (and publishes them).
+    build_model_outputs(settings)
     result.seconds = round(time.perf_counter() - started, 2)
-    log(f"train: run {run_id} in service ({result.seconds:.1f} s)")
+    log(f"train: run {run_id} in service, model outputs built ({result.seconds:.1f} s)")
     return result
 
 
-def train_cli(settings: Settings, as_json: bool = False, seed: int | None = None) -> int:
+def train_cli(
+    settings: Settings, as_json: bool = False, seed: int | None = None, describe: Callable[[str, float | None], str] | None = None
+) -> int:
     config = TrainConfig().with_seed(seed)
-    result = train(settings, config)
+    result = train(settings, config, describe)
     if as_json:
         print(json.dumps(_jsonable(result.to_json())), file=sys.stdout, flush=True)
     else:

@@ -153,22 +153,50 @@ def build(settings: Settings, extra_args: list[str] | None = None) -> BuildRepor
     seconds = time.perf_counter() - started
     nodes = _nodes(res.result)
     write_node_report(settings.build_dir / LAST_BUILD_REPORT, nodes, seconds)
-    failed = [n for n in nodes if n.status in FAILED and n.status != "skipped"]
-    if failed:
-        first = failed[0]
-        raise ScoringError(f"dbt {first.kind} {first.name}: {first.status}: {_first_line(first.message)} (nothing published)")
-    if isinstance(res.exception, KeyboardInterrupt):
-        raise KeyboardInterrupt  # Ctrl-C: the CLI says "interrupted; nothing published" and exits 130
-    if res.exception is not None:
-        raise ScoringError(f"dbt build: {_first_line(res.exception)} (nothing published)")
-    if not res.success:
-        raise ScoringError("dbt build: did not succeed (nothing published)")
+    _raise_on_failure(res, nodes)
     after = published.stat().st_mtime_ns if published.exists() else None
     if after is None or after == before:
         raise ScoringError(f"{published}: dbt build passed but did not publish the warehouse")
     report = BuildReport(published, seconds, nodes)
     log(report.summary())
     return report
+
+
+def _raise_on_failure(res, nodes: tuple[NodeResult, ...], context: str = "") -> None:
+    failed = [n for n in nodes if n.status in FAILED and n.status != "skipped"]
+    if failed:
+        first = failed[0]
+        raise ScoringError(
+            f"{context}dbt {first.kind} {first.name}: {first.status}: {_first_line(first.message)} (nothing published)"
+        )
+    if isinstance(res.exception, KeyboardInterrupt):
+        raise KeyboardInterrupt  # Ctrl-C: the CLI says "interrupted; nothing published" and exits 130
+    if res.exception is not None:
+        raise ScoringError(f"{context}dbt build: {_first_line(res.exception)} (nothing published)")
+    if not res.success:
+        raise ScoringError(f"{context}dbt build: did not succeed (nothing published)")
+
+
+MODEL_OUTPUTS = "tag:model_outputs"
+
+
+def build_model_outputs(settings: Settings) -> None:
+    """After `scoring train` published model.duckdb: `dbt build --select tag:model_outputs` (the
+    documented views of the model tables, client_reasons, feature_drift and their tests), which
+    publishes the warehouse with them. Skipped, saying why, on a warehouse dbt did not build."""
+    from pipeline.dbt_plugin import target_path
+
+    if not target_path(settings.warehouse).exists() or not settings.raw_db.exists():
+        log(f"train: model outputs not built: {settings.warehouse} has no dbt target (run `scoring build` to build it)")
+        return
+    started = time.perf_counter()
+    res = run_dbt(settings, "build", ["--select", MODEL_OUTPUTS, "--no-write-json"])
+    nodes = _nodes(res.result)
+    _raise_on_failure(res, nodes, "model outputs: ")
+    log(
+        f"train: model outputs: {sum(1 for n in nodes if n.kind == 'model')} models and their tests built and published "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
 
 
 def write_node_report(path: Path, nodes: tuple[NodeResult, ...], seconds: float) -> None:

@@ -77,7 +77,9 @@ def test_run_writes_model_directory_and_every_table(trained):
     )
     assert con.execute("select distinct run_id from client_scores").fetchall() == [(result.run_id,)]
     assert con.execute("select typeof(vec) from client_vectors limit 1").fetchone()[0] == "FLOAT[8]"
-    best = con.execute("select threshold from threshold_curve order by cost_per_client, threshold limit 1").fetchone()[0]
+    best = con.execute(
+        "select threshold from threshold_curve where run_id = ? order by cost_per_client, threshold limit 1", [result.run_id]
+    ).fetchone()[0]
     assert np.isclose(best, result.threshold)
     assert con.execute("select count(distinct attribute) from fairness").fetchone()[0] == 2
     assert con.execute("select count(*) from model_runs where run_id = ?", [result.run_id]).fetchone()[0] == 1
@@ -134,7 +136,7 @@ def test_failed_run_leaves_current_model_and_tables(trained, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("injected failure while writing the model tables")
 
-    monkeypatch.setattr(tables, "_vectors_arrow", boom)
+    monkeypatch.setattr(tables, "_fixed_size_list", boom)
     with pytest.raises(RuntimeError, match="injected"):
         train(settings, FAST)
     assert registry.current_run_id(settings) == result.run_id
