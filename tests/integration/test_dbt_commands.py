@@ -44,6 +44,13 @@ def _bytes(path: Path) -> tuple[int, str]:
     return path.stat().st_ino, hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _edit_raw(settings: Settings, sql: str) -> None:
+    """Change the raw tables as a new ingest would, in another process: this one may hold raw.duckdb
+    attached read-only (the service), and DuckDB allows one open mode per file in a process."""
+    code = f"import duckdb; duckdb.connect({str(settings.raw_db)!r}).execute({sql!r}).close()"
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
 def _income(settings: Settings, cid: int) -> float:
     with duckdb.connect(str(settings.features_db), read_only=True) as con:
         return con.execute("select app_amt_income_total from client_features where sk_id_curr = ?", [cid]).fetchone()[0]
@@ -71,12 +78,11 @@ def _a_client(settings: Settings) -> int:
 
 def test_dbt_run_alone_refreshes_what_the_app_serves_while_a_reader_holds_the_old_file(wh):
     cid = _a_client(wh)
+    old = _income(wh, cid)
+    _edit_raw(wh, f"update application_train set AMT_INCOME_TOTAL = AMT_INCOME_TOTAL * 3 where SK_ID_CURR = {cid}")
     service = ScoringService(wh)
-    old = service.client(cid)["profile"]["income_total"]
+    assert service.client(cid)["profile"]["income_total"] == pytest.approx(old)  # published, not raw
     held = service.reader.cursor()  # the app's connection, open during the whole run
-    raw = duckdb.connect(str(wh.raw_db))
-    raw.execute("update application_train set AMT_INCOME_TOTAL = AMT_INCOME_TOTAL * 3 where SK_ID_CURR = ?", [cid])
-    raw.close()
 
     seen, errors, stop = [], [], threading.Event()
 
@@ -103,15 +109,11 @@ def test_dbt_run_alone_refreshes_what_the_app_serves_while_a_reader_holds_the_ol
 
 def test_failing_dbt_run_select_publishes_nothing(wh):
     before = _bytes(wh.features_db)
-    raw = duckdb.connect(str(wh.raw_db))
-    raw.execute("alter table application_train rename column AMT_INCOME_TOTAL to AMT_INCOME_GONE")
-    raw.close()
+    _edit_raw(wh, "alter table application_train rename column AMT_INCOME_TOTAL to AMT_INCOME_GONE")
     try:
         done = dbt(wh, "run", "--select", "stg_applications+", check=False)
     finally:
-        raw = duckdb.connect(str(wh.raw_db))
-        raw.execute("alter table application_train rename column AMT_INCOME_GONE to AMT_INCOME_TOTAL")
-        raw.close()
+        _edit_raw(wh, "alter table application_train rename column AMT_INCOME_GONE to AMT_INCOME_TOTAL")
     assert done.returncode != 0 and "publish: NOT published" in done.stdout, done.stdout[-2000:]
     assert _bytes(wh.features_db) == before
 
@@ -143,3 +145,18 @@ def test_read_only_commands_work_on_the_target(wh):
     catalog = json.loads((wh.build_dir / "target-cli" / "catalog.json").read_text())
     assert {"client_features", "client_profile"} <= {n["metadata"]["name"] for n in catalog["nodes"].values()}
     assert _bytes(wh.features_db) == before  # none of these publishes
+
+
+def test_build_before_any_model_skips_the_model_outputs_saying_why(wh):
+    assert not wh.model_db.exists()
+    done = dbt(wh, "build", "--select", "tag:model_outputs")
+    assert "client_reasons: skipped: no model table client_reasons yet" in done.stdout, done.stdout[-3000:]
+    assert "feature_drift: skipped" in done.stdout and "publish: all" in done.stdout
+    with duckdb.connect(str(wh.features_db), read_only=True) as con:
+        names = {
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() union all select view_name from duckdb_views()"
+            ).fetchall()
+        }
+    assert {"client_scores", "client_reasons", "feature_drift"} & names == set()
