@@ -152,7 +152,7 @@ class WarehouseReader:
 
 def engine(settings: Settings | None = None) -> sqlalchemy.Engine:
     """The door for BI tools and notebooks: a SQLAlchemy engine (duckdb-engine) on the published
-    warehouse, read-only, e.g. `pandas.read_sql("select * from client_reasons where sk_id_curr = 100065", engine())`.
+    warehouse, read-only, e.g. `pandas.read_sql("select * from client_reasons where sk_id_curr = 100086", engine())`.
 
     The model tables stay in model.duckdb: an event listener attaches it (as `model`, and raw.duckdb as
     `raw`) on every new connection, so the documented views over them (client_scores, client_reasons,

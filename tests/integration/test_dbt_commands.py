@@ -88,6 +88,7 @@ def test_dbt_run_alone_refreshes_what_the_app_serves_while_a_reader_holds_the_ol
 
     def read_in_a_loop():
         cur = held.cursor()
+        cur.execute("use scoring")  # as the reader's own cursors do
         while not stop.is_set():
             try:
                 seen.append(cur.execute("select income_total from client_profile where sk_id_curr = ?", [cid]).fetchone()[0])
