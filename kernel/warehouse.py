@@ -14,12 +14,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import sqlalchemy
 
 from kernel.errors import ScoringError
 from kernel.settings import Settings
+
+if TYPE_CHECKING:
+    import sqlalchemy
 
 
 def scratch_path(dest: Path) -> Path:
@@ -159,6 +162,8 @@ def engine(settings: Settings | None = None) -> sqlalchemy.Engine:
     feature_drift, ...) and the staging views answer. No connection pool: each connection opens the newest
     publication, where a pooled one would keep the file it first opened. Column comments come with
     reflection (`sqlalchemy.inspect(engine).get_columns("client_scores")`)."""
+    import sqlalchemy  # here: the dbt plugin and the app import this module without needing it
+
     s = settings or Settings()
     if not s.features_db.exists():
         raise ScoringError(f"{s.features_db}: no published warehouse; run `scoring build` first")
@@ -184,6 +189,8 @@ def _reflect_from_duckdb(dialect) -> None:
     emulates (duckdb/duckdb#22069, Mause/duckdb_engine#1379): `inspect()` and `MetaData.reflect()` fail
     without this. The warehouse declares no keys, indexes or table options (dbt tests the keys), so those
     reflect as none."""
+    import sqlalchemy
+
     names = {**dialect.ischema_names, "double": sqlalchemy.Double, "float": sqlalchemy.Float}
 
     def columns(connection, schema):
