@@ -25,11 +25,12 @@ group by 1
 {% endif %}
 {% endtest %}
 
-{# Every non-NULL value lies in [min_value, max_value] (a probability: 0 and 1) #}
-{% test output_between(model, column_name, min_value=0, max_value=1) %}
+{# Every non-NULL value lies in [min_value, max_value] (a probability: 0 and 1; not_null: also no NULL) #}
+{% test output_between(model, column_name, min_value=0, max_value=1, not_null=false) %}
 {% if output_not_built(model) %}select 1 as not_built where false{% else %}
 select {{ column_name }} as value
 from {{ model }}
 where {{ column_name }} < {{ min_value }} or {{ column_name }} > {{ max_value }} or isnan({{ column_name }})
+{%- if not_null %} or {{ column_name }} is null{% endif %}
 {% endif %}
 {% endtest %}
