@@ -28,11 +28,12 @@ test: install browser lint
 test-fast: install
 	$(BIN)/python -m pytest tests/unit -q
 
-## make lint: Python style (ruff), the layers (import-linter)
+## make lint: Python style (ruff), the layers (import-linter), the dbt SQL (sqlfluff, .sqlfluff)
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/sqlfluff lint --processes 2 dbt_project
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || bash scripts/install_chromium.sh

@@ -5,28 +5,30 @@
 
 Both front ends translate HTTP or UI events into the same service calls. When `SCORING_USERS` names a
 users file, one gate (api/security.py) guards every route, Gradio's included; without it the server
-only listens on loopback.
+only listens on loopback and only answers to loopback host names.
+
+Around the application, outermost first: access log, proxy headers (from configured proxies only),
+Host allow-list, the gate, body limits, then the routes.
 """
 
 from __future__ import annotations
 
 import html
 import ipaddress
-import os
+import logging
+import sys
+from pathlib import Path
 
 import gradio as gr
 from fastapi import FastAPI
 
-from api.routes import BodyLimit, api_router, install_error_handlers
-from api.security import AuthGate, Sessions, UserStore, login_router
+from api.routes import AccessLog, BodyLimit, access_log, api_router, install_error_handlers
+from api.security import Authenticator, AuthGate, HostAllowList, ProxyHeaders, Sessions, UserStore, login_router, security_log
 from dashboard.ui import CSS, PAGE_TITLE, build_dashboard, theme
 from kernel.errors import ScoringError
 from kernel.progress import log
-from kernel.settings import Settings
+from kernel.settings import LOOPBACK_HOSTS, Settings
 from service.scoring_service import ScoringService
-
-# Gradio's queue runs this many dashboard events at once (DuckDB cursors are per thread).
-DASHBOARD_CONCURRENCY = int(os.environ.get("SCORING_DASHBOARD_CONCURRENCY", "8"))
 
 
 class PageTitle:
@@ -65,22 +67,44 @@ class PageTitle:
         await self.app(scope, receive, capture)
 
 
+def configure_log(logger: logging.Logger, path: Path | None) -> None:
+    """INFO and up to `path` (appended) or stderr; replaces what an earlier app of this process set."""
+    for handler in [h for h in logger.handlers if getattr(h, "scoring", False)]:
+        logger.removeHandler(handler)
+        handler.close()
+    handler = logging.FileHandler(path, encoding="utf-8") if path else logging.StreamHandler(sys.stderr)
+    handler.scoring = True
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", datefmt="%Y-%m-%dT%H:%M:%S%z"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
 def create_app(settings: Settings, users: UserStore | None = None, service: ScoringService | None = None) -> FastAPI:
     service = service or ScoringService(settings)
+    configure_log(access_log, settings.access_log)
+    configure_log(security_log, settings.security_log)
     app = FastAPI(
         title="Prêt à dépenser credit scoring API",
         version="1.0",
         description="Scores, explanations and similar clients for credit applications. The dashboard is served at `/`.",
     )
     install_error_handlers(app)
+    # add_middleware wraps what is there: the last added runs first.
     app.add_middleware(PageTitle, title=PAGE_TITLE)
     app.add_middleware(BodyLimit)
     app.include_router(api_router(service))
     if users is not None:
-        app.include_router(login_router(users, sessions := Sessions()))
-        app.add_middleware(AuthGate, store=users, sessions=sessions)
+        auth, sessions = Authenticator(users, failure_delay=settings.login_failure_delay), Sessions()
+        app.include_router(login_router(auth, sessions))
+        app.add_middleware(AuthGate, auth=auth, sessions=sessions)
+    # Without authentication only loopback names: a DNS-rebinding page must not reach the API.
+    hosts = settings.allowed_hosts if settings.allowed_hosts is not None else (LOOPBACK_HOSTS if users is None else ("*",))
+    app.add_middleware(HostAllowList, hosts=hosts)
+    app.add_middleware(ProxyHeaders, proxies=settings.trusted_proxies)
+    app.add_middleware(AccessLog)
     blocks = build_dashboard(service)
-    blocks.queue(default_concurrency_limit=DASHBOARD_CONCURRENCY)
+    blocks.queue(default_concurrency_limit=settings.dashboard_concurrency)
     return gr.mount_gradio_app(
         app,
         blocks,
@@ -114,8 +138,9 @@ def check_bind(host: str, users: UserStore | None) -> None:
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
     import uvicorn
 
-    users = UserStore.from_env()
+    users = UserStore.from_settings(settings)
     check_bind(host, users)
     app = create_app(settings, users)
     log(f"serve: http://{host}:{port}/ (dashboard), /api/v1 (API), /docs; authentication {'on' if users else 'off'}")
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, timeout_graceful_shutdown=3)
+    # uvicorn's own proxy handling would trust X-Forwarded-* from 127.0.0.1; ProxyHeaders follows SCORING_TRUSTED_PROXIES.
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, proxy_headers=False, timeout_graceful_shutdown=3)

@@ -8,7 +8,10 @@ trace as a last resort).
 from __future__ import annotations
 
 import logging
+import re
+import time
 from typing import Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Body, FastAPI, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -19,11 +22,15 @@ from kernel.errors import ClientNotFound, InvalidField, ScoringError
 from service.scoring_service import ScoringService
 
 log = logging.getLogger("scoring.api")
+access_log = logging.getLogger("scoring.access")
 
 # A what-if value as sent: strict, so that `true` is refused rather than read as 1.
 WhatIfValue = StrictInt | StrictFloat | StrictStr | None
-# Request bodies of the API are a few fields; anything bigger is refused before it is read (413).
+# Request bodies are refused (413) past these sizes before they are read: the API's are a few fields, the
+# login form three short ones, the dashboard's (Gradio events: the inputs' values, no uploads) a few KB.
 MAX_BODY_BYTES = 64 * 1024
+BODY_LIMITS = (("/api/", MAX_BODY_BYTES), ("/login", 16 * 1024))
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 ClientId = Path(..., description="SK_ID_CURR of the application", ge=0, examples=[100002])
 
 
@@ -224,6 +231,10 @@ def api_router(service: ScoringService) -> APIRouter:
     )
     def healthz(response: Response):
         health = service.health()
+        # No file paths in responses: the files are named, the directories stay on the server.
+        for part in health.values():
+            if isinstance(part, dict):
+                part.update({k: redact_paths(v) for k, v in part.items() if k in ("path", "error") and isinstance(v, str)})
         if health["status"] != "ok":
             response.status_code = 503
         return health
@@ -251,7 +262,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ScoringError)
     async def unavailable(request: Request, exc: ScoringError):
         log.error("%s %s: %s", request.method, request.url.path, exc)
-        return JSONResponse({"detail": _message(exc)}, status_code=503)
+        return JSONResponse({"detail": redact_paths(_message(exc))}, status_code=503)
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception):
@@ -277,18 +288,25 @@ def validation_message(errors: list[dict]) -> str:
 
 
 class BodyLimit:
-    """ASGI middleware: an API request whose body is over `max_bytes` gets a 413 JSON error, whether it
-    says its length up front or sends chunks (then it is refused as soon as the limit is passed)."""
+    """ASGI middleware: a request whose body is over the limit of its path (the first prefix of `limits`
+    that matches, else `default`) gets a 413 JSON error, whether it says its length up front or sends
+    chunks (then it is refused as soon as the limit is passed)."""
 
-    def __init__(self, app, max_bytes: int = MAX_BODY_BYTES, prefix: str = "/api/") -> None:
-        self.app, self.max_bytes, self.prefix = app, max_bytes, prefix
+    def __init__(self, app, limits: tuple[tuple[str, int], ...] = BODY_LIMITS, default: int = DEFAULT_MAX_BODY_BYTES) -> None:
+        self.app, self.limits, self.default = app, limits, default
+
+    def limit(self, path: str) -> int:
+        return next((size for prefix, size in self.limits if path.startswith(prefix)), self.default)
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefix) or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        max_bytes = self.limit(scope["path"])
         length = dict(scope["headers"]).get(b"content-length", b"")
-        if length.isdigit() and int(length) > self.max_bytes:
-            return await self._too_large(scope, send)
+        if length.isdigit() and int(length) > max_bytes:
+            return await self._too_large(scope, send, max_bytes)
+        if scope["method"] in ("GET", "HEAD", "OPTIONS"):  # bodies nobody reads
+            return await self.app(scope, receive, send)
         chunks, size = [], 0
         while True:
             message = await receive()
@@ -296,8 +314,8 @@ class BodyLimit:
                 return
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
-            if size > self.max_bytes:
-                return await self._too_large(scope, send)
+            if size > max_bytes:
+                return await self._too_large(scope, send, max_bytes)
             if not message.get("more_body"):
                 break
         body, replayed = b"".join(chunks), False
@@ -311,9 +329,51 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _too_large(self, scope, send) -> None:
-        response = JSONResponse({"detail": f"request body: larger than {self.max_bytes // 1024} KB"}, status_code=413)
+    async def _too_large(self, scope, send, max_bytes: int) -> None:
+        response = JSONResponse({"detail": f"request body: larger than {max_bytes // 1024} KB"}, status_code=413)
         await response(scope, None, send)
+
+
+class AccessLog:
+    """ASGI middleware: one line per request once its response is done, on the `scoring.access` log:
+    client, user (set by the gate, "-" without one), method, path (percent-encoded, no query string:
+    nothing typed into a form or a header is written), status, duration."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        start, status = time.perf_counter(), 500  # an exception before any response is a 500
+
+        async def record(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record)
+        finally:
+            client = scope.get("client")
+            access_log.info(
+                "%s %s %s %s %d %.1fms",
+                client[0] if client else "-",
+                scope.get("state", {}).get("user", "-"),
+                scope["method"],
+                quote(scope["path"], safe="/-._~!$&'()*+,;=:@%"),
+                status,
+                (time.perf_counter() - start) * 1000,
+            )
+
+
+# A file path in an error message (the warehouse, a model run): the client gets its last part only.
+_PATH = re.compile(r"(?<![\w.])/(?:[^\s/:'\"()]+/)+([^\s/:'\"()]+)")
+
+
+def redact_paths(text: str) -> str:
+    return _PATH.sub(r"\1", text)
 
 
 def _message(exc: BaseException) -> str:

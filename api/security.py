@@ -5,6 +5,11 @@
 sits in front of the whole FastAPI application, so the REST API, the OpenAPI page and every Gradio route
 (page, assets, queue) need either HTTP Basic credentials or the session cookie set by the login page.
 Gradio's own `auth=` would only cover Gradio's routes, hence one gate for everything.
+
+Against guessing: failed logins are throttled per account and per address (`Throttle`), an unknown
+name costs the same scrypt as a known one, and hashing runs in a small thread pool, never on the event
+loop. Sessions live on the server (`Sessions`), so logout and a password change end them. Failed and
+refused logins go to the `scoring.security` log, never with the password.
 """
 
 from __future__ import annotations
@@ -13,7 +18,10 @@ import base64
 import hashlib
 import hmac
 import html
+import ipaddress
 import json
+import logging
+import math
 import os
 import secrets
 import threading
@@ -22,18 +30,30 @@ from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
+import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from kernel.errors import ScoringError
+from kernel.settings import USERS_ENV, Settings
 
-USERS_ENV = "SCORING_USERS"
 SESSION_COOKIE = "scoring_session"
 SESSION_SECONDS = 8 * 3600
 LOGIN_PATH = "/login"
 LOGOUT_PATH = "/logout"
 # scrypt cost: ~16 MB and a few tens of ms per check, which is what makes guessing expensive.
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+# Password checks at once (each a core and 16 MB): the rest wait their turn, the event loop never does.
+# One, so that on a 2-core machine guessers from many addresses leave a core to the scoring requests.
+HASHING_THREADS = 1
+# Throttling: after FAILURES_ALLOWED failures within FAILURE_WINDOW seconds, each attempt waits
+# FIRST_DELAY seconds after the last failure, doubling with each further failure up to MAX_DELAY.
+FAILURES_ALLOWED = 5
+FAILURE_WINDOW = 15 * 60
+FIRST_DELAY = 2.0
+MAX_DELAY = 60.0
+
+security_log = logging.getLogger("scoring.security")
 
 
 # --- password hashes -------------------------------------------------------------------------------
@@ -61,11 +81,6 @@ def verify_password(password: str, record: dict) -> bool:
 
 
 # --- the users file --------------------------------------------------------------------------------
-
-
-def users_path_from_env() -> Path | None:
-    value = os.environ.get(USERS_ENV, "").strip()
-    return Path(value).expanduser().absolute() if value else None
 
 
 def read_users(path: Path) -> dict[str, dict]:
@@ -109,10 +124,11 @@ def add_user(path: Path, name: str, password: str) -> None:
 
 
 class UserStore:
-    """The users file, re-read when it changes (a new user needs no restart), with checks cached.
+    """The users file, re-read when it changes (a new user or password needs no restart), with checks cached.
 
     scrypt is slow on purpose; HTTP Basic sends the password on every request, so a successful check
-    is remembered (keyed by a keyed hash of name and password, never the password itself).
+    is remembered (keyed by a keyed hash of name and password, never the password itself). A name not
+    in the file is checked against a dummy record, so that it costs the same as a wrong password.
     """
 
     def __init__(self, path: Path) -> None:
@@ -122,12 +138,12 @@ class UserStore:
         self._users: dict[str, dict] = {}
         self._key = secrets.token_bytes(32)
         self._verified: OrderedDict[bytes, str] = OrderedDict()
-        self.users()  # fail at start-up, not at the first request
+        self._dummy = hash_password(secrets.token_hex(16))
+        self.users()  # fail at start-up, naming the file, not at the first request
 
     @classmethod
-    def from_env(cls) -> UserStore | None:
-        path = users_path_from_env()
-        return cls(path) if path else None
+    def from_settings(cls, settings: Settings) -> UserStore | None:
+        return cls(settings.users_file) if settings.users_file else None
 
     def users(self) -> dict[str, dict]:
         try:
@@ -137,7 +153,14 @@ class UserStore:
             stamp = None
         with self._lock:
             if stamp != self._stamp or stamp is None:
-                self._users = read_users(self.path)
+                try:
+                    self._users = read_users(self.path)
+                except ScoringError as exc:
+                    if self._stamp is None and not self._users:
+                        raise  # start-up: the operator sees the path
+                    # Serving: the path goes to the server log, not to whoever is at the login page.
+                    security_log.error("users file: %s", exc)
+                    raise ScoringError("users file: cannot be read; the server log has the details") from None
                 self._stamp = stamp
                 self._verified.clear()
             return self._users
@@ -145,9 +168,18 @@ class UserStore:
     def exists(self, name: str) -> bool:
         return name in self.users()
 
-    def verify(self, name: str, password: str) -> bool:
+    def fingerprint(self, name: str) -> str | None:
+        """Changes when the user's password does (new salt and hash); None once the user is gone."""
         record = self.users().get(name)
         if record is None:
+            return None
+        return hmac.new(self._key, f"{record.get('salt')}\0{record.get('hash')}".encode(), hashlib.sha256).hexdigest()
+
+    def verify(self, name: str, password: str) -> bool:
+        """Blocking (scrypt): call it from a worker thread."""
+        record = self.users().get(name)
+        if record is None:
+            verify_password(password, self._dummy)  # same work as for a known name: names cannot be told apart
             return False
         key = hmac.new(self._key, f"{name}\0{password}\0{record['hash']}".encode(), hashlib.sha256).digest()
         with self._lock:
@@ -163,32 +195,140 @@ class UserStore:
         return True
 
 
+# --- throttling ------------------------------------------------------------------------------------
+
+
+class Throttle:
+    """Failed logins per key (an account, an address): after FAILURES_ALLOWED within FAILURE_WINDOW,
+    the next attempt must wait FIRST_DELAY s after the last failure, doubling up to MAX_DELAY; a success
+    clears the key. Attempts refused while waiting do not count (nothing was checked). Bounded memory:
+    the least recently failed keys are forgotten first."""
+
+    def __init__(self, clock=time.monotonic, max_keys: int = 100_000) -> None:
+        self._clock = clock
+        self._max_keys = max_keys
+        self._lock = threading.Lock()
+        self._failures: OrderedDict[tuple[str, str], list[float]] = OrderedDict()
+
+    def _recent(self, key: tuple[str, str], now: float) -> list[float]:
+        times = [t for t in self._failures.get(key, ()) if now - t < FAILURE_WINDOW]
+        if times:
+            self._failures[key] = times
+        else:
+            self._failures.pop(key, None)
+        return times
+
+    def wait(self, keys) -> float:
+        """Seconds before another attempt on any of `keys` is allowed (0: now)."""
+        now = self._clock()
+        longest = 0.0
+        with self._lock:
+            for key in keys:
+                times = self._recent(key, now)
+                if len(times) >= FAILURES_ALLOWED:
+                    delay = min(FIRST_DELAY * 2 ** (len(times) - FAILURES_ALLOWED), MAX_DELAY)
+                    longest = max(longest, times[-1] + delay - now)
+        return longest
+
+    def failed(self, keys) -> None:
+        now = self._clock()
+        with self._lock:
+            for key in keys:
+                # Failures past the point where the delay stops growing need not be kept.
+                times = [*self._recent(key, now), now][-FAILURES_ALLOWED - 8 :]
+                self._failures[key] = times
+                self._failures.move_to_end(key)
+            while len(self._failures) > self._max_keys:
+                self._failures.popitem(last=False)
+
+    def succeeded(self, keys) -> None:
+        with self._lock:
+            for key in keys:
+                self._failures.pop(key, None)
+
+
+def _printable(text: str, limit: int = 64) -> str:
+    """A user-typed value fit for one log line: quoted, escaped, cut."""
+    return json.dumps(text[:limit] + ("…" if len(text) > limit else ""))
+
+
+class Authenticator:
+    """Checks a name and password for the login form and for HTTP Basic alike: throttled, hashed in a
+    thread pool, failures logged."""
+
+    def __init__(self, store: UserStore, throttle: Throttle | None = None, failure_delay: float = 1.0) -> None:
+        self.store = store
+        self.throttle = throttle or Throttle()
+        # A failed or throttled attempt is answered after this pause (a sleep, no thread held): a guesser
+        # waiting for each answer is slowed to about one try a second, and a flood of cheap 429s is not.
+        self.failure_delay = failure_delay
+        self._limiter: anyio.CapacityLimiter | None = None
+
+    async def check(self, name: str, password: str, client: str, via: str) -> tuple[bool, int]:
+        """(True, 0) for a match, (False, 0) for a failure, (False, seconds) while throttled."""
+        keys = (("user", name[:256]), ("address", client))
+        wait = self.throttle.wait(keys)
+        if wait > 0:
+            seconds = math.ceil(wait)
+            security_log.warning(
+                "login throttled: user=%s client=%s via=%s retry_after=%ds", _printable(name), client, via, seconds
+            )
+            await anyio.sleep(self.failure_delay)
+            return False, seconds
+        if self._limiter is None:  # created on the event loop that uses it
+            self._limiter = anyio.CapacityLimiter(HASHING_THREADS)
+        if await anyio.to_thread.run_sync(self.store.verify, name, password, limiter=self._limiter):
+            self.throttle.succeeded(keys)
+            return True, 0
+        self.throttle.failed(keys)
+        reason = "wrong password" if self.store.exists(name) else "unknown user"
+        security_log.warning("login failed: user=%s client=%s via=%s reason=%s", _printable(name), client, via, reason)
+        await anyio.sleep(self.failure_delay)
+        return False, 0
+
+
 # --- sessions --------------------------------------------------------------------------------------
 
 
 class Sessions:
-    """Signed cookies `name.expiry.mac` (name in unpadded base64url, so the value needs no quoting);
-    the key lives in memory, so a restart logs everyone out."""
+    """Server-side sessions: the cookie is a random id, the server keeps its user, expiry and the user's
+    password fingerprint. Logout forgets the id; a changed password (a new record in the users file) no
+    longer matches the fingerprint, so every earlier session of that user ends. In memory: a restart logs
+    everyone out."""
 
-    def __init__(self, key: bytes | None = None, seconds: int = SESSION_SECONDS) -> None:
-        self._key = key or secrets.token_bytes(32)
+    def __init__(self, seconds: int = SESSION_SECONDS, max_sessions: int = 10_000) -> None:
         self.seconds = seconds
+        self._max = max_sessions
+        self._lock = threading.Lock()
+        # keyed by a hash of the id, so that a lookup's timing says nothing about the ids held
+        self._by_id: OrderedDict[bytes, tuple[str, float, str]] = OrderedDict()
 
-    def _mac(self, payload: str) -> str:
-        return hmac.new(self._key, payload.encode(), hashlib.sha256).hexdigest()
+    @staticmethod
+    def _key(cookie: str) -> bytes:
+        return hashlib.sha256(cookie.strip('"').encode("utf-8", "replace")).digest()
 
-    def issue(self, name: str) -> str:
-        payload = f"{base64.urlsafe_b64encode(name.encode()).decode().rstrip('=')}.{int(time.time()) + self.seconds}"
-        return f"{payload}.{self._mac(payload)}"
+    def issue(self, name: str, fingerprint: str) -> str:
+        cookie = secrets.token_urlsafe(32)
+        now = time.time()
+        with self._lock:
+            for key in [k for k, (_, expiry, _) in self._by_id.items() if expiry < now]:
+                del self._by_id[key]
+            self._by_id[self._key(cookie)] = (name, now + self.seconds, fingerprint)
+            while len(self._by_id) > self._max:
+                self._by_id.popitem(last=False)
+        return cookie
 
-    def user(self, cookie: str) -> str | None:
-        try:
-            b64, expiry, mac = cookie.strip('"').split(".")
-            if not hmac.compare_digest(mac, self._mac(f"{b64}.{expiry}")) or int(expiry) < time.time():
-                return None
-            return base64.urlsafe_b64decode(b64 + "=" * (-len(b64) % 4)).decode()
-        except (ValueError, UnicodeDecodeError):
+    def lookup(self, cookie: str) -> tuple[str, str] | None:
+        """(user, password fingerprint at login) of a live session."""
+        with self._lock:
+            hit = self._by_id.get(self._key(cookie))
+        if hit is None or hit[1] < time.time():
             return None
+        return hit[0], hit[2]
+
+    def revoke(self, cookie: str) -> None:
+        with self._lock:
+            self._by_id.pop(self._key(cookie), None)
 
 
 # --- the gate --------------------------------------------------------------------------------------
@@ -207,6 +347,11 @@ def _cookies(header: str) -> dict[str, str]:
     return out
 
 
+def client_address(scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "-"
+
+
 def safe_next(target: str | None) -> str:
     """Only local paths: the login form must not become an open redirect."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -215,41 +360,105 @@ def safe_next(target: str | None) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "") if not parts.netloc else "/"
 
 
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+class ProxyHeaders:
+    """Pure ASGI middleware: when the peer is one of the configured proxies (addresses or networks), the
+    request's scheme and client address are taken from its X-Forwarded-Proto and X-Forwarded-For
+    (the nearest address not itself a proxy); from anyone else those headers are ignored."""
+
+    def __init__(self, app, proxies: tuple[str, ...]) -> None:
+        self.app = app
+        self.networks = [ipaddress.ip_network(p, strict=False) for p in proxies]
+
+    def trusted(self, address: str) -> bool:
+        return _is_ip(address) and any(ipaddress.ip_address(address.strip("[]")) in net for net in self.networks)
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] in ("http", "websocket") and self.networks and self.trusted(client_address(scope)):
+            headers = _headers(scope)
+            proto = headers.get("x-forwarded-proto", "").split(",")[-1].strip().lower()
+            if proto in ("http", "https"):
+                scope["scheme"] = ("wss" if proto == "https" else "ws") if scope["type"] == "websocket" else proto
+            hops = [h.strip() for h in headers.get("x-forwarded-for", "").split(",") if h.strip()]
+            while hops and self.trusted(hops[-1]):
+                hops.pop()
+            if hops and _is_ip(hops[-1]):  # anything else is not an address to throttle or log
+                scope["client"] = (hops[-1].strip("[]"), 0)
+        await self.app(scope, receive, send)
+
+
+def host_name(header: str) -> str:
+    """`Host:` without the port, lower case: "[::1]:7860" -> "::1", "LocalHost.:80" -> "localhost"."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1 : header.find("]")] if "]" in header else ""
+    return header.rsplit(":", 1)[0].rstrip(".") if header.count(":") == 1 else header.rstrip(".")
+
+
+class HostAllowList:
+    """Pure ASGI middleware: a request naming another host is refused (400) before anything else runs,
+    so that a page on evil.example that re-resolves its name to 127.0.0.1 cannot read the API."""
+
+    def __init__(self, app, hosts: tuple[str, ...]) -> None:
+        self.app = app
+        self.hosts = {host_name(h) for h in hosts}
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] not in ("http", "websocket") or "*" in self.hosts:
+            await self.app(scope, receive, send)
+            return
+        if host_name(_headers(scope).get("host", "")) in self.hosts:
+            await self.app(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+        else:
+            body = json.dumps({"detail": "Host header: not a name this server answers to"}).encode()
+            await _send(send, 400, body, [(b"content-type", b"application/json")])
+
+
 class AuthGate:
     """Pure ASGI middleware (Gradio streams server-sent events, which BaseHTTPMiddleware would buffer).
 
-    Lets a request through with a valid session cookie or HTTP Basic credentials, and records the user
+    Lets a request through with a live session cookie or HTTP Basic credentials, and records the user
     in `scope["state"]["user"]`. Otherwise: browsers asking for a page are sent to the login page,
-    everything else gets a JSON 401 with a Basic challenge.
+    everything else gets a JSON 401 with a Basic challenge (429 with Retry-After while throttled).
     """
 
-    def __init__(self, app, store: UserStore, sessions: Sessions) -> None:
+    def __init__(self, app, auth: Authenticator, sessions: Sessions) -> None:
         self.app = app
-        self.store = store
+        self.auth = auth
         self.sessions = sessions
 
-    def user_of(self, scope) -> str | None:
-        headers = _headers(scope)
+    def session_user(self, headers: dict[str, str]) -> str | None:
         cookie = _cookies(headers.get("cookie", "")).get(SESSION_COOKIE)
-        if cookie:
-            name = self.sessions.user(cookie)
-            if name and self.store.exists(name):
-                return name
-        auth = headers.get("authorization", "")
-        if auth[:6].lower() == "basic ":
-            try:
-                name, _, password = base64.b64decode(auth[6:].strip()).decode().partition(":")
-            except (ValueError, UnicodeDecodeError):
-                return None
-            if self.store.verify(name, password):
-                return name
-        return None
+        hit = self.sessions.lookup(cookie) if cookie else None
+        if hit is None:
+            return None
+        name, fingerprint = hit
+        current = self.auth.store.fingerprint(name)
+        return name if current is not None and hmac.compare_digest(current, fingerprint) else None
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] not in ("http", "websocket") or scope["path"] in (LOGIN_PATH, LOGOUT_PATH):
             await self.app(scope, receive, send)
             return
-        user = self.user_of(scope)
+        headers = _headers(scope)
+        user, wait = self.session_user(headers), 0
+        auth = headers.get("authorization", "")
+        if user is None and auth[:6].lower() == "basic ":
+            try:
+                name, _, password = base64.b64decode(auth[6:].strip(), validate=True).decode().partition(":")
+            except (ValueError, UnicodeDecodeError):
+                name, password = "", ""
+            ok, wait = await self.auth.check(name, password, client_address(scope), "basic")
+            user = name if ok else None
         if user is not None:
             scope.setdefault("state", {})["user"] = user
             await self.app(scope, receive, send)
@@ -257,7 +466,10 @@ class AuthGate:
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008})
             return
-        headers = _headers(scope)
+        if wait:
+            body = json.dumps({"detail": f"too many failed sign-ins; retry in {wait} s"}).encode()
+            await _send(send, 429, body, [(b"content-type", b"application/json"), (b"retry-after", str(wait).encode())])
+            return
         wants_page = scope["method"] == "GET" and "text/html" in headers.get("accept", "")
         if wants_page:
             target = scope["path"] + (f"?{scope['query_string'].decode()}" if scope.get("query_string") else "")
@@ -313,7 +525,7 @@ def login_page(next_path: str, error: str = "") -> str:
     return LOGIN_PAGE.format(login=LOGIN_PATH, next=html.escape(safe_next(next_path), quote=True), error=error_html)
 
 
-def login_router(store: UserStore, sessions: Sessions):
+def login_router(auth: Authenticator, sessions: Sessions):
     """GET/POST /login and POST /logout, as a FastAPI router (kept out of the OpenAPI schema)."""
     router = APIRouter(include_in_schema=False)
 
@@ -327,17 +539,33 @@ def login_router(store: UserStore, sessions: Sessions):
         name = form.get("username", [""])[0]
         password = form.get("password", [""])[0]
         target = safe_next(form.get("next", ["/"])[0])
-        if not store.verify(name, password):
+        ok, wait = await auth.check(name, password, client_address(request.scope), "form")
+        if wait:
+            page = login_page(target, f"Too many failed sign-ins. Try again in {wait} seconds.")
+            return HTMLResponse(page, status_code=429, headers={"Retry-After": str(wait)})
+        fingerprint = auth.store.fingerprint(name) if ok else None
+        if fingerprint is None:
             return HTMLResponse(login_page(target, "Unknown user name or wrong password."), status_code=401)
+        request.scope.setdefault("state", {})["user"] = name
         response = RedirectResponse(target, status_code=303)
+        # The scheme is https when the connection was, or a configured proxy says it was (ProxyHeaders).
         secure = request.url.scheme == "https"
         response.set_cookie(
-            SESSION_COOKIE, sessions.issue(name), max_age=sessions.seconds, httponly=True, samesite="lax", secure=secure, path="/"
+            SESSION_COOKIE,
+            sessions.issue(name, fingerprint),
+            max_age=sessions.seconds,
+            httponly=True,
+            samesite="lax",
+            secure=secure,
+            path="/",
         )
         return response
 
     @router.api_route(LOGOUT_PATH, methods=["GET", "POST"])
-    def do_logout():
+    def do_logout(request: Request):
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if cookie:
+            sessions.revoke(cookie)
         response = RedirectResponse(LOGIN_PATH, status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response

@@ -33,7 +33,7 @@ from models_ml.train import train
 from service.scoring_service import ScoringService
 
 
-def oracle_auc(data: Path, settings: Settings) -> float:
+def oracle_auc(data: Path) -> float:
     truth = duckdb.sql(f"select SK_ID_CURR, TRUE_PD, TARGET from read_csv('{data}/truth/true_pd.csv') where IS_TRAIN = 1").df()
     return float(roc_auc_score(truth["TARGET"], truth["TRUE_PD"]))
 
@@ -97,7 +97,7 @@ def main() -> None:
         train_s = time.perf_counter() - started
         n_scored, score_s = batch_score(settings)
         lat = latencies(settings)
-        oracle = oracle_auc(data, settings) if data is not None and (data / "truth" / "true_pd.csv").exists() else None
+        oracle = oracle_auc(data) if data is not None and (data / "truth" / "true_pd.csv").exists() else None
 
     print(f"machine: {os.cpu_count()} cores, shared with other work while measuring")
     print(f"train rows: {result.rows:,}   features: {n_feat}   folds: 5")

@@ -92,10 +92,10 @@ def empty(message: str) -> tuple[go.Figure, str]:
 # --- decision --------------------------------------------------------------------------------------
 
 
-def gauge(probability: float, threshold: float) -> tuple[go.Figure, str]:
-    """The client's probability on a 0-100 % dial: blue band = accepted, vermillion = refused."""
+def gauge(probability: float, threshold: float, decision: str) -> tuple[go.Figure, str]:
+    """The client's probability on a 0-100 % dial: blue band = accepted, vermillion = refused. `decision` is
+    the service's, so the dial never words the rule differently."""
     p, t = probability * 100, threshold * 100
-    refused = probability >= threshold
     top = max(100.0, p)
     # A dial with a threshold at 8 % would squeeze the accepted band into a sliver; zoom to the useful range.
     axis_max = min(100.0, max(4 * t, p * 1.25, 10.0))
@@ -137,14 +137,12 @@ def gauge(probability: float, threshold: float) -> tuple[go.Figure, str]:
         showarrow=False,
         font=dict(size=13, color=INK),
     )
-    _layout(
-        fig, f"Probability of default — {'REFUSED' if refused else 'ACCEPTED'}", height=340, margin=dict(l=30, r=30, t=60, b=10)
-    )
+    _layout(fig, f"Probability of default — {decision.upper()}", height=340, margin=dict(l=30, r=30, t=60, b=10))
     distance = p - t
     alt = (
         f"Gauge: probability of default {p:.1f} % against a threshold of {t:.1f} %; "
         f"{abs(distance):.1f} points {'above' if distance >= 0 else 'below'} it, so the application is "
-        f"{'refused' if refused else 'accepted'}."
+        f"{decision}."
     )
     return fig, alt
 
@@ -240,10 +238,6 @@ def importance_bars(importance: Sequence[dict], top: int = 15) -> tuple[go.Figur
 
 
 # --- comparison ------------------------------------------------------------------------------------
-
-
-def _finite(values) -> list[float]:
-    return [float(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
 
 
 def box_by_class(

@@ -23,6 +23,7 @@ PROFILE_FEATURES = {
     "annuity": "Loan annuity",
     "employment_years": "Years employed",
 }
+# The group filters in words: the filter menus, the comparison sentence and the fairness table.
 FILTER_LABELS = {"gender": "gender", "age_band": "age band", "income_type": "income type", "contract_type": "contract"}
 # How each profile field is shown: label and formatter.
 PROFILE_FIELDS = {
@@ -150,7 +151,7 @@ class Events:
                 *[None] * len(self.what_if_fields),
                 *self.compare(None, *compare_args),
             ]
-        gauge, gauge_alt = charts.gauge(explanation["probability"], explanation["threshold"])
+        gauge, gauge_alt = charts.gauge(explanation["probability"], explanation["threshold"], explanation["decision"])
         why, why_alt = charts.explanation_bars(explanation["contributions"], explanation["rest"])
         application = client.get("application") or {}
         return [

@@ -15,7 +15,6 @@ PAGE_TITLE = "Credit scoring dashboard — Prêt à dépenser"
 POPULATIONS = [("All clients", "all"), ("A group chosen with filters", "group"), ("The 20 most similar clients", "similar")]
 # Application fields a relationship manager can change in the what-if panel (Kaggle names).
 WHAT_IF_FIELDS = panels.WHAT_IF_NAMES
-FILTER_LABELS = {"gender": "Gender", "age_band": "Age band", "income_type": "Income type", "contract_type": "Contract"}
 SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "DejaVu Sans", "Helvetica", "Arial", "sans-serif"]
 CSS = """
 .alt-text { font-size: 0.95rem; color: #1a1a1a; }
@@ -97,7 +96,7 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
                         gr.Dropdown(
                             filters[f],
                             value=None,
-                            label=f"Group filter: {FILTER_LABELS[f].lower()}",
+                            label=f"Group filter: {panels.FILTER_LABELS[f]}",
                             allow_custom_value=False,
                             elem_id=f"filter-{f.replace('_', '-')}",
                         )

@@ -3,11 +3,54 @@
 `sql_type` is how the column is written in the real CSVs: integer columns that pandas wrote with
 `.0` (because they hold NULLs) are DOUBLE, as they are in the original files.
 Generated once from the real headers; the generator and ingest both follow it.
+`low`/`high` is the possible range of a numeric column (VALUE_RANGES): ingest refuses anything
+outside it, and any non-finite number, before training can choke on it.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
+
+# The possible range of each numeric column, by name, first match wins. Bounds are the real data's
+# extremes widened (sample extremes in /work/shared/data/homecredit_profile.json; the full files reach
+# further, e.g. income 117 M, bureau credit sum 585 M, debt -4.7 M, card balance -420 k), so a real file
+# never hits them, while a count below zero, a label other than 0/1, 1e308 or inf does.
+# tests/unit/test_value_ranges.py checks that every numeric column has a rule and that the real samples fit.
+AMOUNT = 1e10  # 17x the largest real amount (bureau AMT_CREDIT_SUM 585 M)
+COUNT = 1e6  # largest real counts: SK_DPD 4,231 days, NUM_INSTALMENT_NUMBER 277, OBS_30_CNT_SOCIAL_CIRCLE 348
+DAYS = 1e6  # real days span -42,060 .. 365,243 (Kaggle's "not applicable" code)
+VALUE_RANGES: tuple[tuple[str, float, float], ...] = (
+    (r"TARGET", 0, 1),
+    (r"SK_ID_\w+", 0, 1e9),  # real ids are under 3 M
+    (r"FLAG_\w+|NFLAG_\w+|(REG|LIVE)_(REGION|CITY)_NOT_\w+", 0, 1),
+    (r"HOUR_APPR_PROCESS_START", 0, 23),
+    (r"REGION_RATING_CLIENT\w*", 1, 3),
+    (r"SELLERPLACE_AREA", -1, 1e8),  # -1: unknown; real max 4 M
+    (r"MONTHS_BALANCE", -1e4, 1e4),  # real -96 .. 0
+    (r"DAYS_\w+", -DAYS, DAYS),
+    (
+        r"CNT_\w+|\w+_CNT_SOCIAL_CIRCLE|AMT_REQ_CREDIT_BUREAU_\w+|NUM_INSTALMENT_\w+|SK_DPD\w*|CREDIT_DAY_OVERDUE|OWN_CAR_AGE",
+        0,
+        COUNT,
+    ),
+    # The applicant's own figures are never negative; other amounts are, where they mean something
+    # (debt and card balances below zero, refunds, down payments of -0.9).
+    (r"AMT_(INCOME_TOTAL|CREDIT|ANNUITY|GOODS_PRICE|APPLICATION)", 0, AMOUNT),
+    (r"AMT_\w+", -AMOUNT, AMOUNT),
+    # Shares: normalised building statistics, external scores, population density (real 0 .. 1).
+    (r"EXT_SOURCE_\d|\w+_(AVG|MODE|MEDI)|REGION_POPULATION_RELATIVE", 0, 1),
+    (r"RATE_\w+", -1, 1),  # real RATE_DOWN_PAYMENT reaches -1.5e-05
+)
+
+
+def value_range(name: str) -> tuple[float, float]:
+    """The possible range of a numeric column (VALUE_RANGES); every numeric Kaggle column has one."""
+    for pattern, low, high in VALUE_RANGES:
+        if re.fullmatch(pattern, name):
+            return low, high
+    raise KeyError(f"{name}: no value range declared in kernel/kaggle_schema.py")
 
 
 @dataclass(frozen=True)
@@ -15,6 +58,12 @@ class Column:
     name: str
     kind: str  # "integer", "float" or "category"
     sql_type: str  # BIGINT, DOUBLE or VARCHAR
+    low: float = -math.inf  # possible range (numeric columns only)
+    high: float = math.inf
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind != "category"
 
 
 @dataclass(frozen=True)
@@ -42,7 +91,7 @@ def _cols(spec: str) -> tuple[Column, ...]:
         kind, sql = kinds[code[0]]
         if code == "I.":  # integer values written as floats (they have NULLs)
             sql = "DOUBLE"
-        out.append(Column(name, kind, sql))
+        out.append(Column(name, kind, sql, *value_range(name)) if kind != "category" else Column(name, kind, sql))
     return tuple(out)
 
 

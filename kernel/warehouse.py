@@ -7,7 +7,9 @@ opened (a rename does not disturb them) and switch to the new file on their next
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import threading
 import uuid
 from collections.abc import Iterator
@@ -24,11 +26,90 @@ from kernel.settings import Settings
 if TYPE_CHECKING:
     import sqlalchemy
 
+LOCK_NAME = ".writer.lock"
+
+
+def sql_literal(text: str) -> str:
+    """A SQL string literal: paths reach SQL only this way (a quote in a directory name is data)."""
+    return "'" + text.replace("'", "''") + "'"
+
 
 def scratch_path(dest: Path) -> Path:
     """A fresh path beside `dest` (same file system, so the final rename is atomic)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     return dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:12]}.tmp")
+
+
+def remove_leftovers(dest: Path) -> list[Path]:
+    """Remove the scratch files and directories of earlier writes of `dest` that were killed before they
+    could clean up (kill -9 leaves `.raw.duckdb.<hex>.tmp` and its `.wal`). Call with writer_lock held:
+    no other writer can be using them then."""
+    removed = []
+    for old in dest.parent.glob(f".{dest.name}.*.tmp*"):
+        if old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            remove_quietly(old)
+        removed.append(old)
+    return removed
+
+
+# Locks this process holds, by warehouse: `scoring run` (ingest, build, train) and dbt inside
+# `scoring build` take the lock again in the same process, which must not refuse them.
+_held: dict[Path, list] = {}  # warehouse -> [open lock file, depth]
+_held_guard = threading.Lock()
+
+
+def lock_holder(warehouse: Path) -> str:
+    try:
+        return (warehouse / LOCK_NAME).read_text().strip() or "?"
+    except OSError:
+        return "?"
+
+
+def acquire_writer_lock(warehouse: Path) -> None:
+    """Take the warehouse's writer lock or raise ScoringError at once. An flock on `.writer.lock`: the OS
+    drops it when the holder dies however it dies, so a killed run never blocks the next one; the file
+    keeps the holder's pid for the message only."""
+    warehouse = Path(warehouse).absolute()
+    with _held_guard:
+        if warehouse in _held:
+            _held[warehouse][1] += 1
+            return
+        warehouse.mkdir(parents=True, exist_ok=True)
+        fd = os.open(warehouse / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise ScoringError(
+                f"{warehouse}: a build is already running (pid {lock_holder(warehouse)}); try again when it ends"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        _held[warehouse] = [fd, 1]
+
+
+def release_writer_lock(warehouse: Path) -> None:
+    warehouse = Path(warehouse).absolute()
+    with _held_guard:
+        held = _held.get(warehouse)
+        if held is None:
+            return
+        held[1] -= 1
+        if held[1] == 0:
+            del _held[warehouse]
+            os.close(held[0])  # closing the last descriptor releases the flock
+
+
+@contextmanager
+def writer_lock(settings: Settings) -> Iterator[None]:
+    """One writer at a time per warehouse (ingest, build, train, writing dbt commands)."""
+    acquire_writer_lock(settings.warehouse)
+    try:
+        yield
+    finally:
+        release_writer_lock(settings.warehouse)
 
 
 def remove_quietly(path: Path) -> None:
@@ -123,11 +204,11 @@ class WarehouseReader:
         # A fresh in-memory instance that ATTACHes the files: duckdb.connect(path) would hand back the
         # cached instance of the old file (same path) while any old connection is alive, i.e. stale data.
         con = duckdb.connect(":memory:", config=duckdb_config(s))
-        con.execute(f"ATTACH '{s.features_db}' AS scoring (READ_ONLY)")
+        con.execute(f"ATTACH {sql_literal(str(s.features_db))} AS scoring (READ_ONLY)")
         con.execute("USE scoring")
         for alias, path in (("raw", s.raw_db), ("model", s.model_db)):
             if path.exists():
-                con.execute(f"ATTACH '{path}' AS {alias} (READ_ONLY)")
+                con.execute(f"ATTACH {sql_literal(str(path))} AS {alias} (READ_ONLY)")
         return con
 
     def connection(self) -> duckdb.DuckDBPyConnection:
@@ -177,7 +258,7 @@ def engine(settings: Settings | None = None) -> sqlalchemy.Engine:
     def attach_model_and_raw(dbapi_connection, _record) -> None:
         for alias, path in (("model", s.model_db), ("raw", s.raw_db)):
             if path.exists():
-                dbapi_connection.execute(f"ATTACH '{path}' AS {alias} (READ_ONLY)")
+                dbapi_connection.execute(f"ATTACH {sql_literal(str(path))} AS {alias} (READ_ONLY)")
 
     _reflect_from_duckdb(eng.dialect)
     return eng

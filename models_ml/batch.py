@@ -13,6 +13,7 @@ from kernel.settings import Settings
 from models_ml import registry
 from models_ml.calibration import Calibrator
 from models_ml.data import open_features
+from models_ml.decision import decisions, probability
 
 
 def score_all(settings: Settings) -> pd.DataFrame:
@@ -34,14 +35,14 @@ def score_all(settings: Settings) -> pd.DataFrame:
     for f in used:
         X[:, pos[f]] = np.ma.filled(np.ma.asarray(res.pop(f)).astype(np.float64), np.nan)
     raw = model.booster.predict(X, raw_score=True)
-    p = Calibrator.from_dict(model.record["calibration"]).transform(1.0 / (1.0 + np.exp(-raw)))
+    p = Calibrator.from_dict(model.record["calibration"]).transform(probability(raw))
     out = pd.DataFrame(
         {
             "sk_id_curr": ids,
             "is_train": np.asarray(res["is_train"], dtype=bool),
             "probability": p,
             "raw_score": raw,
-            "decision": np.where(p >= model.threshold, "refused", "accepted"),
+            "decision": decisions(p, model.threshold),
             "run_id": run_id,
         }
     )

@@ -1,6 +1,6 @@
 """Business cost of decisions and the threshold that minimises it.
 
-A client is refused when the calibrated probability of default is >= the threshold. A refused
+A client is refused when the calibrated probability of default is >= the threshold (`decision.py`). A refused
 defaulter is a true positive, an accepted defaulter a false negative (cost `fn`), a refused good
 client a false positive (cost `fp`).
 """
@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from models_ml.config import Costs
+from models_ml.decision import is_refused
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class Confusion:
 
 def confusion(y: np.ndarray, proba: np.ndarray, threshold: float) -> Confusion:
     y = np.asarray(y).astype(bool)
-    refused = np.asarray(proba) >= threshold
+    refused = is_refused(proba, threshold)
     return Confusion(
         tp=int(np.sum(refused & y)),
         fp=int(np.sum(refused & ~y)),
@@ -66,7 +67,7 @@ def threshold_curve(y: np.ndarray, proba: np.ndarray, costs: Costs, grid: np.nda
     proba = np.asarray(proba, dtype=float)
     pos = np.sort(proba[y])
     neg = np.sort(proba[~y])
-    # refused = proba >= t: count of values >= t is len - searchsorted(left)
+    # is_refused(proba, t) is proba >= t: the count of values >= t is len - searchsorted(left)
     tp = len(pos) - np.searchsorted(pos, grid, side="left")
     fp = len(neg) - np.searchsorted(neg, grid, side="left")
     fn = len(pos) - tp

@@ -118,7 +118,7 @@ def load_training(con: duckdb.DuckDBPyConnection, features: list[str]) -> Traini
         raise ScoringError("client_features: no train rows (is_train = true)")
     if len(np.unique(y)) < 2:
         raise ScoringError("client_features.target: train rows hold only one class; cannot train")
-    return TrainingData(ids, _to_matrix(res, features, order), y, features)
+    return TrainingData(ids, _finite(_to_matrix(res, features, order), features, ids), y, features)
 
 
 def load_unlabelled(con: duckdb.DuckDBPyConnection, features: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -126,7 +126,20 @@ def load_unlabelled(con: duckdb.DuckDBPyConnection, features: list[str]) -> tupl
     sql = f"select sk_id_curr, {_select_list(features)} from client_features where not is_train"
     res, order = _fetch_sorted(con, sql)
     ids = np.asarray(res.pop("sk_id_curr"), dtype=np.int64)[order]
-    return ids, _to_matrix(res, features, order)
+    return ids, _finite(_to_matrix(res, features, order), features, ids)
+
+
+def _finite(X: np.ndarray, features: list[str], ids: np.ndarray) -> np.ndarray:
+    """Missing values (NaN) are fine for the models; an infinite one crashes them deep inside scikit-learn.
+    Ingest refuses infinite inputs, so this names a feature whose SQL overflowed."""
+    bad = np.isinf(X)
+    if bad.any():
+        row, col = np.argwhere(bad)[0]
+        raise ScoringError(
+            f"client_features.{features[col]}: {int(bad[:, col].sum()):,} infinite value(s), e.g. client {ids[row]}; "
+            "cannot train (check the raw values this feature is computed from)"
+        )
+    return X
 
 
 def feature_labels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

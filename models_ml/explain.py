@@ -6,11 +6,11 @@ suite checks them against `shap.TreeExplainer`.
 
 from __future__ import annotations
 
-import math
-
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
+
+from kernel.jsonable import jsonable
 
 
 def contributions(booster: lgb.Booster, X: np.ndarray) -> np.ndarray:
@@ -72,10 +72,6 @@ def principal_reasons(
     return pd.concat(parts, ignore_index=True)
 
 
-def _clean(value: float) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
-
-
 def local_explanation(
     booster: lgb.Booster,
     features: list[str],
@@ -92,7 +88,7 @@ def local_explanation(
         {
             "feature": features[i],
             "label": labels.get(features[i], features[i]),
-            "value": _clean(float(row[i])),
+            "value": jsonable(float(row[i])),
             "contribution": float(values[i]),
         }
         for i in top_idx
@@ -103,27 +99,3 @@ def local_explanation(
         "contributions": items,
         "rest": {"count": int(len(rest_idx)), "contribution": float(values[rest_idx].sum())},
     }
-
-
-def _fmt_value(v: float | None) -> str:
-    if v is None:
-        return "no data"
-    if float(v).is_integer() and abs(v) < 1e15:
-        return f"{int(v):,}"
-    return f"{v:,.3g}" if abs(v) < 1000 else f"{v:,.0f}"
-
-
-def summary_sentence(explanation: dict, probability: float, threshold: float) -> str:
-    """One sentence a relationship manager can read aloud."""
-    decision = "refused" if probability >= threshold else "accepted"
-    up = [c for c in explanation["contributions"] if c["contribution"] > 0][:2]
-    down = [c for c in explanation["contributions"] if c["contribution"] < 0][:2]
-    side = "above" if probability >= threshold else "below"
-    parts = [
-        f"Estimated risk of default {probability:.1%}, {side} the threshold of {threshold:.1%}, so the application is {decision}"
-    ]
-    if up:
-        parts.append("risk raised mostly by " + " and ".join(f"{c['label']} ({_fmt_value(c['value'])})" for c in up))
-    if down:
-        parts.append("lowered mostly by " + " and ".join(f"{c['label']} ({_fmt_value(c['value'])})" for c in down))
-    return "; ".join(parts) + "."

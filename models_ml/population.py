@@ -3,9 +3,9 @@ with filters, or the similar clients, split by known outcome. All of it in SQL, 
 
 from __future__ import annotations
 
-import math
-
 import duckdb
+
+from kernel.jsonable import jsonable
 
 OUTCOME_SQL = "case when f.is_train then case when f.target = 1 then 'defaulted' else 'repaid' end else 'new application' end"
 
@@ -21,7 +21,7 @@ def population_sql(columns: list[str], where: str, sample: int, seed: int = 42) 
     """
 
 
-def stats_sql(name: str, column: str, where: str) -> str:
+def stats_sql(column: str, where: str) -> str:
     """Box-plot figures of one feature by outcome, over the whole population (not the sample)."""
     x = f"cast({column} as double)"
     return f"""
@@ -34,22 +34,16 @@ def stats_sql(name: str, column: str, where: str) -> str:
     """
 
 
-def _clean(v):
-    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
-        return None
-    return v
-
-
 def run_population(
     con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str]], where: str, params: dict, sample: int, seed: int = 42
 ) -> dict:
     """columns: (output name, qualified SQL column) pairs already validated by the caller."""
     cur = con.execute(population_sql(columns, where, sample, seed), params)
     names = [d[0] for d in cur.description]
-    rows = [dict(zip(names, map(_clean, r))) for r in cur.fetchall()]
+    rows = [dict(zip(names, map(jsonable, r))) for r in cur.fetchall()]
     stats = {}
     for name, col in columns:
-        cur = con.execute(stats_sql(name, col, where), params)
+        cur = con.execute(stats_sql(col, where), params)
         snames = [d[0] for d in cur.description]
-        stats[name] = [dict(zip(snames, map(_clean, r))) for r in cur.fetchall()]
+        stats[name] = [dict(zip(snames, map(jsonable, r))) for r in cur.fetchall()]
     return {"rows": rows, "stats": stats}

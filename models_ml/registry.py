@@ -60,6 +60,26 @@ def set_current(settings: Settings, run_id: str) -> None:
     os.replace(tmp, pointer)
 
 
+def remove_leftovers(settings: Settings) -> list[Path]:
+    """What a killed `train` left in models/ (call with the writer lock held): scratch directories and
+    pointers, and run directories newer than CURRENT (a run is written just before CURRENT names it)."""
+    models = settings.models_dir
+    if not models.is_dir():
+        return []
+    current = current_run_id(settings)
+    removed = []
+    for entry in models.iterdir():
+        scratch = entry.name.startswith(".") and ".tmp" in entry.name
+        orphan = entry.is_dir() and not entry.name.startswith(".") and current is not None and entry.name > current
+        if scratch or orphan:
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            removed.append(entry)
+    return removed
+
+
 def current_run_id(settings: Settings) -> str | None:
     try:
         text = (settings.models_dir / CURRENT).read_text().strip()

@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 
 from kernel.settings import Settings
-from kernel.warehouse import building
+from kernel.warehouse import building, sql_literal
 
 PER_RUN_TABLES = ("model_runs", "global_importance", "threshold_curve", "calibration", "fairness", "roc_curve")
 
@@ -85,8 +85,7 @@ def write_model_db(
     previous = settings.model_db.exists()
     with building(settings.model_db, settings) as con:
         if previous:
-            path = str(settings.model_db).replace("'", "''")
-            con.execute(f"attach '{path}' as previous (read_only)")
+            con.execute(f"attach {sql_literal(str(settings.model_db))} as previous (read_only)")
         for name, df in frames.items():
             con.register("df", df)
             con.execute(f"create table {name} as select * from df")

@@ -1,6 +1,8 @@
 """`scoring train`: cross-validated LightGBM on the mart, calibration, business-cost threshold,
 baselines, fairness, SHAP importance, neighbour vectors; then the model directory, the model tables
 and, only when all of that succeeded, the switch of `models/CURRENT`.
+
+`train()` is the sequence of named steps below; each takes data and returns data.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score, roc_curve
 from sklearn.model_selection import StratifiedKFold
 
+from kernel.jsonable import jsonable
 from kernel.progress import log
 from kernel.settings import Settings
+from kernel.warehouse import remove_leftovers, writer_lock
 from models_ml import registry
-from models_ml.baselines import run_baselines
+from models_ml.baselines import BaselineResult, run_baselines
 from models_ml.calibration import Calibrator, brier, reliability_table
 from models_ml.config import TrainConfig
 from models_ml.costs import accept_all_cost, best_threshold, confusion, threshold_curve, threshold_grid
@@ -35,6 +39,7 @@ from models_ml.data import (
     open_features,
     train_profile,
 )
+from models_ml.decision import decisions, probability
 from models_ml.explain import global_importance, principal_reasons
 from models_ml.fairness import fairness_table
 from models_ml.neighbours import NeighbourSpace
@@ -62,19 +67,79 @@ class TrainResult:
 
 
 @dataclass
+class Mart:
+    """What training reads from the feature warehouse."""
+
+    data: TrainingData
+    labels: dict[str, str]
+    profile: pd.DataFrame  # gender and age band of the train rows
+    test_ids: np.ndarray
+    X_test: np.ndarray
+    build_id: str | None  # warehouse_build.invocation_id of the warehouse read
+
+
+@dataclass
 class CrossValidation:
     oof_raw: np.ndarray
     best_iterations: list[int]
     fold_auc: list[float]
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=np.float64)))
+@dataclass
+class Threshold:
+    value: float
+    curve: pd.DataFrame
+    cost: dict[str, float]  # per client: the model at `value`, accepting everyone, the model at 0.5
+
+
+@dataclass
+class Evaluation:
+    oof_auc: float
+    oof_auc_calibrated: float
+    brier: float
+    baselines: dict[str, BaselineResult]
+    reliability: pd.DataFrame
+    fairness: pd.DataFrame
+    roc: pd.DataFrame
+
+
+@dataclass
+class Scores:
+    """Every client, train rows first, then new applications, scored by the final model."""
+
+    ids: np.ndarray
+    is_train: np.ndarray
+    raw: np.ndarray
+    probability: np.ndarray
+    target: pd.arrays.IntegerArray  # NA for new applications
+    vectors: np.ndarray  # in the neighbour space
+    row_features: list[str]  # the features the trees split on
+    row_values: np.ndarray  # those features' values
+
+
+def read_mart(settings: Settings) -> Mart:
+    con = open_features(settings)
+    try:
+        features = feature_columns(con)
+        log(f"train: reading {len(features)} features of the train rows from {settings.features_db}")
+        data = load_training(con, features)
+        labels = feature_labels(con)
+        profile = train_profile(con)
+        test_ids, X_test = load_unlabelled(con, features)
+        build_id = warehouse_build_id(con)
+    finally:
+        con.close()
+    return Mart(data, labels, profile, test_ids, X_test, build_id)
+
+
+def make_folds(y: np.ndarray, config: TrainConfig) -> list:
+    skf = StratifiedKFold(n_splits=config.folds, shuffle=True, random_state=config.seed)
+    return list(skf.split(np.zeros(len(y)), y))
 
 
 def cross_validate(data: TrainingData, config: TrainConfig, folds: list, params: dict) -> tuple[CrossValidation, lgb.Dataset]:
     """Out-of-fold raw scores with early stopping per fold. Bins are computed once on the features
-    (never the target) and shared by the folds through `Dataset.subset`."""
+    (never the target) and shared by the folds through `Dataset.subset`, which the final model reuses."""
     full = lgb.Dataset(
         data.X,
         label=data.y,
@@ -102,6 +167,49 @@ def cross_validate(data: TrainingData, config: TrainConfig, folds: list, params:
     return CrossValidation(oof, best, aucs), full
 
 
+def calibrate(oof_raw: np.ndarray, y: np.ndarray, config: TrainConfig) -> tuple[Calibrator, np.ndarray]:
+    """Calibrate the (imbalance-weighted) out-of-fold probabilities; returns the calibrator and them calibrated."""
+    calibrator = Calibrator.fit(probability(oof_raw), y, config.calibration)
+    return calibrator, calibrator.transform(probability(oof_raw))
+
+
+def choose_threshold(y: np.ndarray, oof_p: np.ndarray, config: TrainConfig) -> Threshold:
+    """The least-cost threshold on the calibrated out-of-fold probabilities, and what it costs."""
+    curve = threshold_curve(y, oof_p, config.costs, threshold_grid(config.threshold_grid_step))
+    threshold = best_threshold(curve)
+    cost = {
+        "model": confusion(y, oof_p, threshold).cost_per_client(config.costs),
+        "accept_all": accept_all_cost(y, config.costs),
+        "threshold_0_5": confusion(y, oof_p, 0.5).cost_per_client(config.costs),
+    }
+    return Threshold(threshold, curve, cost)
+
+
+def evaluate(
+    data: TrainingData,
+    folds: list,
+    cv: CrossValidation,
+    oof_p: np.ndarray,
+    threshold: float,
+    profile: pd.DataFrame,
+    config: TrainConfig,
+) -> Evaluation:
+    """Out-of-fold quality: AUC, Brier, reliability, fairness by group, and the baselines on the same folds."""
+    t0 = time.perf_counter()
+    baselines = run_baselines(data.X, data.y, data.features, folds, config)
+    log(f"train: baselines in {time.perf_counter() - t0:.1f} s")
+    groups = pd.DataFrame({"sk_id_curr": data.ids}).merge(profile, on="sk_id_curr", how="left")
+    return Evaluation(
+        oof_auc=float(roc_auc_score(data.y, cv.oof_raw)),
+        oof_auc_calibrated=float(roc_auc_score(data.y, oof_p)),
+        brier=brier(data.y, oof_p),
+        baselines=baselines,
+        reliability=reliability_table(data.y, oof_p, config.reliability_bins),
+        fairness=fairness_table(groups, data.y, oof_p, threshold),
+        roc=_roc_table(data.y, cv.oof_raw),
+    )
+
+
 def _roc_table(y: np.ndarray, score: np.ndarray, max_points: int = 400) -> pd.DataFrame:
     fpr, tpr, _ = roc_curve(y, score, drop_intermediate=True)
     if len(fpr) > max_points:
@@ -110,237 +218,301 @@ def _roc_table(y: np.ndarray, score: np.ndarray, max_points: int = 400) -> pd.Da
     return pd.DataFrame({"fpr": fpr, "tpr": tpr})
 
 
-def _jsonable(x):
-    if isinstance(x, dict):
-        return {k: _jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, (np.floating, float)):
-        return None if not np.isfinite(x) else float(x)
-    if isinstance(x, np.integer):
-        return int(x)
-    return x
+def fit_final(params: dict, full: lgb.Dataset, cv: CrossValidation) -> tuple[lgb.Booster, int]:
+    """The final model on every train row, with the folds' average best iteration."""
+    n_rounds = max(1, int(round(float(np.mean(cv.best_iterations)))))
+    t0 = time.perf_counter()
+    booster = lgb.train(params, full, num_boost_round=n_rounds)
+    log(f"train: final model ({n_rounds} rounds on all rows) in {time.perf_counter() - t0:.1f} s")
+    return booster, n_rounds
 
 
-def reasons_table(booster, data: TrainingData, test_ids, X_test, labels: dict[str, str], describe) -> pd.DataFrame:
+def explain(booster: lgb.Booster, data: TrainingData, labels: dict[str, str], config: TrainConfig) -> pd.DataFrame:
+    """Global importance: mean |SHAP| on a seeded sample of the train rows."""
+    t0 = time.perf_counter()
+    rng = np.random.default_rng(config.seed)
+    sample = np.sort(rng.choice(data.rows, size=min(config.shap_sample_rows, data.rows), replace=False))
+    importance = global_importance(booster, data.X[sample], data.features, labels)
+    log(f"train: SHAP importance on {len(sample):,} rows in {time.perf_counter() - t0:.1f} s")
+    return importance
+
+
+def neighbour_space(data: TrainingData, importance: pd.DataFrame, config: TrainConfig) -> NeighbourSpace:
+    """The space similar clients are found in: the most important features the trees use, standardised."""
+    top = [f for f in importance.loc[importance["mean_abs_shap"] > 0, "feature"]][: config.n_neighbour_features]
+    if not top:
+        top = list(importance["feature"][: config.n_neighbour_features])
+    return NeighbourSpace.fit(data.X[:, [data.features.index(f) for f in top]], top)
+
+
+def score_clients(booster: lgb.Booster, calibrator: Calibrator, mart: Mart, space: NeighbourSpace) -> Scores:
+    """Train rows and new applications: raw score, calibrated probability, neighbour vector, model row."""
+    t0 = time.perf_counter()
+    data, X_test, n_test = mart.data, mart.X_test, len(mart.test_ids)
+    raw = np.concatenate(
+        [booster.predict(data.X, raw_score=True), booster.predict(X_test, raw_score=True) if n_test else np.zeros(0)]
+    )
+    top_idx = [data.features.index(f) for f in space.features]
+    vectors = np.vstack(
+        [
+            space.vectors(data.X[:, top_idx]),
+            space.vectors(X_test[:, top_idx]) if n_test else np.zeros((0, len(top_idx)), np.float32),
+        ]
+    )
+    target = pd.array(np.concatenate([data.y.astype("int64"), np.zeros(n_test, "int64")]), dtype="Int64")
+    target[data.rows :] = pd.NA
+    # Only the features the trees split on matter for scores and SHAP (the others contribute 0).
+    used_idx = [j for j, c in enumerate(booster.feature_importance("split")) if c > 0] or [0]
+    scores = Scores(
+        ids=np.concatenate([data.ids, mart.test_ids]),
+        is_train=np.concatenate([np.ones(data.rows, bool), np.zeros(n_test, bool)]),
+        raw=raw,
+        probability=calibrator.transform(probability(raw)),
+        target=target,
+        vectors=vectors,
+        row_features=[data.features[j] for j in used_idx],
+        row_values=np.vstack([data.X[:, used_idx], X_test[:, used_idx]]),
+    )
+    log(f"train: scored {len(scores.ids):,} clients in {time.perf_counter() - t0:.1f} s")
+    return scores
+
+
+def explain_clients(booster: lgb.Booster, mart: Mart, describe: Callable[[str, float | None], str] | None) -> pd.DataFrame:
     """client_reasons: every client's principal reasons in the API's order and words (`describe(feature,
-    value)` is the API's wording; without it, the feature's label)."""
+    value)` is the API's wording, passed by the CLI; without it, the feature's label)."""
+    t0 = time.perf_counter()
+    data = mart.data
     parts = [principal_reasons(booster, data.X, data.ids, data.features)]
-    if len(test_ids):
-        parts.append(principal_reasons(booster, X_test, test_ids, data.features))
+    if len(mart.test_ids):
+        parts.append(principal_reasons(booster, mart.X_test, mart.test_ids, data.features))
     df = pd.concat(parts, ignore_index=True)
     values = [None if np.isnan(v) else float(v) for v in df["value"]]
-    words = describe or (lambda feature, value: labels.get(feature, feature))
+    words = describe or (lambda feature, value: mart.labels.get(feature, feature))
     df.insert(2, "reason", [words(f, v) for f, v in zip(df["feature"], values)])
     # One feature per reason today; a list, because a reason may come to group several.
     df.insert(3, "features", [[f] for f in df.pop("feature")])
+    log(f"train: reasons of {len(data.ids) + len(mart.test_ids):,} clients in {time.perf_counter() - t0:.1f} s")
     return df.sort_values(["sk_id_curr", "rank"], kind="mergesort", ignore_index=True)
+
+
+@dataclass
+class Run:
+    """Everything one training run produced; its record (run.json) and model tables are read from here."""
+
+    run_id: str
+    trained_at: datetime
+    settings: Settings
+    config: TrainConfig
+    params: dict
+    mart: Mart
+    fingerprint: str
+    cv: CrossValidation
+    calibrator: Calibrator
+    oof_p: np.ndarray
+    threshold: Threshold
+    evaluation: Evaluation
+    booster: lgb.Booster
+    n_rounds: int
+    importance: pd.DataFrame
+    space: NeighbourSpace
+    scores: Scores
+    reasons: pd.DataFrame
+    seconds: float
+
+    def record(self) -> dict:
+        data, ev = self.mart.data, self.evaluation
+        return jsonable(
+            {
+                "run_id": self.run_id,
+                "trained_at": self.trained_at.isoformat(),
+                "features": data.features,
+                "config": self.config.to_dict(),
+                "lgb_params": self.params,
+                "num_rounds": self.n_rounds,
+                "data": {
+                    "fingerprint": self.fingerprint,
+                    "rows": data.rows,
+                    "positives": int(data.y.sum()),
+                    "new_applications": int(len(self.mart.test_ids)),
+                    "features_db": str(self.settings.features_db),
+                },
+                "metrics": {
+                    "oof_auc": ev.oof_auc,
+                    "oof_auc_calibrated": ev.oof_auc_calibrated,
+                    "brier": ev.brier,
+                    "fold_auc": self.cv.fold_auc,
+                    "best_iterations": self.cv.best_iterations,
+                },
+                "threshold": self.threshold.value,
+                "costs": asdict(self.config.costs),
+                "cost_per_client": self.threshold.cost,
+                "baselines": {k: asdict(b) for k, b in ev.baselines.items()},
+                "calibration": self.calibrator.to_dict(),
+                "neighbour_space": self.space.to_dict(),
+                "row_features": self.scores.row_features,
+                "seconds": self.seconds,
+            }
+        )
+
+    def run_row(self) -> dict:
+        """The run's row of model.model_runs."""
+        cost, baselines = self.threshold.cost, self.evaluation.baselines
+        return {
+            "run_id": self.run_id,
+            "trained_at": self.trained_at.replace(tzinfo=None),
+            "rows": self.mart.data.rows,
+            "n_features": len(self.mart.data.features),
+            "oof_auc": self.evaluation.oof_auc,
+            "brier": self.evaluation.brier,
+            "threshold": self.threshold.value,
+            "cost_model": cost["model"],
+            "cost_accept_all": cost["accept_all"],
+            "cost_threshold_0_5": cost["threshold_0_5"],
+            "baseline_auc_dummy": baselines["dummy"].auc,
+            "baseline_auc_logistic": baselines["logistic"].auc,
+            "fn_cost": self.config.costs.fn,
+            "fp_cost": self.config.costs.fp,
+            "seed": self.config.seed,
+            "folds": self.config.folds,
+            "num_rounds": self.n_rounds,
+            "data_fingerprint": self.fingerprint,
+            "seconds": self.seconds,
+            "config_json": json.dumps(jsonable(self.config.to_dict()), sort_keys=True),
+            "warehouse_build_id": self.mart.build_id,
+        }
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        s, rows = self.scores, self.mart.data.rows
+        oof = np.full(len(s.ids), np.nan)
+        oof[:rows] = self.oof_p
+        client_scores = pd.DataFrame(
+            {
+                "sk_id_curr": s.ids,
+                "is_train": s.is_train,
+                "probability": s.probability,
+                "raw_score": s.raw,
+                "decision": decisions(s.probability, self.threshold.value),
+                "run_id": self.run_id,
+                "oof_probability": oof,
+                # the decision the threshold, calibration and fairness tables count (train rows only)
+                "oof_decision": np.where(np.isnan(oof), None, decisions(np.nan_to_num(oof), self.threshold.value)),
+            }
+        ).sort_values("sk_id_curr", kind="mergesort")
+        return {
+            "client_scores": client_scores,
+            "global_importance": self.importance,
+            "threshold_curve": self.threshold.curve,
+            "calibration": self.evaluation.reliability,
+            "fairness": self.evaluation.fairness,
+            "roc_curve": self.evaluation.roc,
+            "client_reasons": self.reasons,
+        }
+
+    def result(self) -> TrainResult:
+        baselines = self.evaluation.baselines
+        return TrainResult(
+            run_id=self.run_id,
+            rows=self.mart.data.rows,
+            n_features=len(self.mart.data.features),
+            oof_auc=self.evaluation.oof_auc,
+            brier=self.evaluation.brier,
+            threshold=self.threshold.value,
+            cost_per_client=self.threshold.cost,
+            baseline_auc={k: b.auc for k, b in baselines.items()},
+            seconds=round(self.seconds, 2),
+            baseline_cost_per_client={k: b.cost_per_client for k, b in baselines.items()},
+            best_iteration=self.n_rounds,
+            data_fingerprint=self.fingerprint,
+        )
+
+
+def persist(run: Run) -> None:
+    """Model directory, then model.duckdb, then CURRENT. Any failure before the last step leaves the
+    previous model and tables in service."""
+    t0 = time.perf_counter()
+    settings, s = run.settings, run.scores
+    model_dir = registry.save_run(settings, run.run_id, run.booster, run.record())
+    try:
+        vectors_frame = pd.DataFrame(
+            {"sk_id_curr": s.ids, "is_train": s.is_train, "target": s.target, "probability": s.probability}
+        )
+        write_model_db(settings, run.run_row(), run.tables(), vectors_frame, s.vectors, s.row_values)
+        log(f"train: model directory and model tables written in {time.perf_counter() - t0:.1f} s")
+        registry.set_current(settings, run.run_id)
+    except BaseException:
+        shutil.rmtree(model_dir, ignore_errors=True)
+        raise
 
 
 def train(
     settings: Settings, config: TrainConfig | None = None, describe: Callable[[str, float | None], str] | None = None
 ) -> TrainResult:
-    """`describe(feature, value)`: the API's wording of a reason, for client_reasons (the CLI passes it)."""
+    """Train and publish a model, then build its outputs with dbt; one writer at a time per warehouse, and
+    a killed run's leftovers go first. `describe(feature, value)`: the API's wording of a reason, for
+    client_reasons (the CLI passes it)."""
+    with writer_lock(settings):
+        remove_leftovers(settings.model_db)
+        registry.remove_leftovers(settings)
+        return _train(settings, config, describe)
+
+
+def _train(settings: Settings, config: TrainConfig | None, describe: Callable[[str, float | None], str] | None) -> TrainResult:
     config = config or TrainConfig()
     started = time.perf_counter()
-    con = open_features(settings)
-    try:
-        features = feature_columns(con)
-        log(f"train: reading {len(features)} features of the train rows from {settings.features_db}")
-        data = load_training(con, features)
-        labels = feature_labels(con)
-        profile = train_profile(con)
-        test_ids, X_test = load_unlabelled(con, features)
-        build_id = warehouse_build_id(con)
-    finally:
-        con.close()
+    mart = read_mart(settings)
+    data = mart.data
     fingerprint = data.fingerprint()
     positives = int(data.y.sum())
-    log(f"train: {data.rows:,} train rows ({positives:,} defaults), {len(test_ids):,} new applications, {len(features)} features")
+    log(
+        f"train: {data.rows:,} train rows ({positives:,} defaults), {len(mart.test_ids):,} new applications, {len(data.features)} features"
+    )
 
     params = config.lgb_params(data.rows, positives)
-    skf = StratifiedKFold(n_splits=config.folds, shuffle=True, random_state=config.seed)
-    folds = list(skf.split(np.zeros(data.rows), data.y))
+    folds = make_folds(data.y, config)
     cv, full = cross_validate(data, config, folds, params)
-    oof_auc = float(roc_auc_score(data.y, cv.oof_raw))
-
-    # Calibrate the (imbalance-weighted) out-of-fold probabilities, then pick the threshold on them.
-    calibrator = Calibrator.fit(sigmoid(cv.oof_raw), data.y, config.calibration)
-    oof_p = calibrator.transform(sigmoid(cv.oof_raw))
-    grid = threshold_grid(config.threshold_grid_step)
-    curve = threshold_curve(data.y, oof_p, config.costs, grid)
-    threshold = best_threshold(curve)
-    cost = {
-        "model": confusion(data.y, oof_p, threshold).cost_per_client(config.costs),
-        "accept_all": accept_all_cost(data.y, config.costs),
-        "threshold_0_5": confusion(data.y, oof_p, 0.5).cost_per_client(config.costs),
-    }
-    t0 = time.perf_counter()
-    baselines = run_baselines(data.X, data.y, features, folds, config)
-    log(f"train: baselines in {time.perf_counter() - t0:.1f} s")
+    calibrator, oof_p = calibrate(cv.oof_raw, data.y, config)
+    threshold = choose_threshold(data.y, oof_p, config)
+    evaluation = evaluate(data, folds, cv, oof_p, threshold.value, mart.profile, config)
     log(
-        f"train: OOF AUC {oof_auc:.4f} (logistic {baselines['logistic'].auc:.4f}); threshold {threshold:.3f}, "
-        f"cost/client {cost['model']:.4f} vs accept-all {cost['accept_all']:.4f}"
+        f"train: OOF AUC {evaluation.oof_auc:.4f} (logistic {evaluation.baselines['logistic'].auc:.4f}); "
+        f"threshold {threshold.value:.3f}, cost/client {threshold.cost['model']:.4f} vs accept-all {threshold.cost['accept_all']:.4f}"
     )
+    booster, n_rounds = fit_final(params, full, cv)
+    del full  # the binned copy of the train rows is not needed any more
+    importance = explain(booster, data, mart.labels, config)
+    space = neighbour_space(data, importance, config)
+    scores = score_clients(booster, calibrator, mart, space)
+    reasons = explain_clients(booster, mart, describe)
 
-    # Final model on every train row, with the folds' average best iteration.
-    n_rounds = max(1, int(round(float(np.mean(cv.best_iterations)))))
-    t0 = time.perf_counter()
-    final = lgb.train(params, full, num_boost_round=n_rounds)
-    del full
-    log(f"train: final model ({n_rounds} rounds on all rows) in {time.perf_counter() - t0:.1f} s")
-    t0 = time.perf_counter()
-
-    rng = np.random.default_rng(config.seed)
-    sample = np.sort(rng.choice(data.rows, size=min(config.shap_sample_rows, data.rows), replace=False))
-    importance = global_importance(final, data.X[sample], features, labels)
-    top = [f for f in importance.loc[importance["mean_abs_shap"] > 0, "feature"]][: config.n_neighbour_features]
-    if not top:
-        top = list(importance["feature"][: config.n_neighbour_features])
-    top_idx = [features.index(f) for f in top]
-    space = NeighbourSpace.fit(data.X[:, top_idx], top)
-    log(f"train: SHAP importance on {len(sample):,} rows in {time.perf_counter() - t0:.1f} s")
-    t0 = time.perf_counter()
-
-    # Every client: train rows and new applications, scored by the final model.
-    all_ids = np.concatenate([data.ids, test_ids])
-    is_train = np.concatenate([np.ones(data.rows, bool), np.zeros(len(test_ids), bool)])
-    raw = np.concatenate(
-        [final.predict(data.X, raw_score=True), final.predict(X_test, raw_score=True) if len(test_ids) else np.zeros(0)]
-    )
-    proba = calibrator.transform(sigmoid(raw))
-    vectors = np.vstack(
-        [
-            space.vectors(data.X[:, top_idx]),
-            space.vectors(X_test[:, top_idx]) if len(test_ids) else np.zeros((0, len(top)), np.float32),
-        ]
-    )
-    target = pd.array(np.concatenate([data.y.astype("int64"), np.zeros(len(test_ids), "int64")]), dtype="Int64")
-    target[data.rows :] = pd.NA
-
-    # Only the features the trees split on matter for scores and SHAP (the others contribute 0).
-    used_idx = [j for j, c in enumerate(final.feature_importance("split")) if c > 0] or [0]
-    row_values = np.vstack([data.X[:, used_idx], X_test[:, used_idx]])
-    log(f"train: scored {len(all_ids):,} clients in {time.perf_counter() - t0:.1f} s")
     now = datetime.now(UTC)
-    run_id = registry.new_run_id(fingerprint, config.seed, now)
-    oof_full = np.full(len(all_ids), np.nan)
-    oof_full[: data.rows] = oof_p
-    client_scores = pd.DataFrame(
-        {
-            "sk_id_curr": all_ids,
-            "is_train": is_train,
-            "probability": proba,
-            "raw_score": raw,
-            "decision": np.where(proba >= threshold, "refused", "accepted"),
-            "run_id": run_id,
-            "oof_probability": oof_full,
-            "oof_decision": np.where(np.isnan(oof_full), None, np.where(oof_full >= threshold, "refused", "accepted")),
-        }
-    ).sort_values("sk_id_curr", kind="mergesort")
-    fair = fairness_table(
-        pd.DataFrame({"sk_id_curr": data.ids}).merge(profile, on="sk_id_curr", how="left"), data.y, oof_p, threshold
-    )
-    reliability = reliability_table(data.y, oof_p, config.reliability_bins)
-    brier_score = brier(data.y, oof_p)
-    seconds = time.perf_counter() - started
-
-    result = TrainResult(
-        run_id=run_id,
-        rows=data.rows,
-        n_features=len(features),
-        oof_auc=oof_auc,
-        brier=brier_score,
+    run = Run(
+        run_id=registry.new_run_id(fingerprint, config.seed, now),
+        trained_at=now,
+        settings=settings,
+        config=config,
+        params=params,
+        mart=mart,
+        fingerprint=fingerprint,
+        cv=cv,
+        calibrator=calibrator,
+        oof_p=oof_p,
         threshold=threshold,
-        cost_per_client=cost,
-        baseline_auc={k: b.auc for k, b in baselines.items()},
-        seconds=round(seconds, 2),
-        baseline_cost_per_client={k: b.cost_per_client for k, b in baselines.items()},
-        best_iteration=n_rounds,
-        data_fingerprint=fingerprint,
+        evaluation=evaluation,
+        booster=booster,
+        n_rounds=n_rounds,
+        importance=importance,
+        space=space,
+        scores=scores,
+        reasons=reasons,
+        seconds=time.perf_counter() - started,
     )
-    record = _jsonable(
-        {
-            "run_id": run_id,
-            "trained_at": now.isoformat(),
-            "features": features,
-            "config": config.to_dict(),
-            "lgb_params": params,
-            "num_rounds": n_rounds,
-            "data": {
-                "fingerprint": fingerprint,
-                "rows": data.rows,
-                "positives": positives,
-                "new_applications": int(len(test_ids)),
-                "features_db": str(settings.features_db),
-            },
-            "metrics": {
-                "oof_auc": oof_auc,
-                "oof_auc_calibrated": float(roc_auc_score(data.y, oof_p)),
-                "brier": brier_score,
-                "fold_auc": cv.fold_auc,
-                "best_iterations": cv.best_iterations,
-            },
-            "threshold": threshold,
-            "costs": asdict(config.costs),
-            "cost_per_client": cost,
-            "baselines": {k: asdict(b) for k, b in baselines.items()},
-            "calibration": calibrator.to_dict(),
-            "neighbour_space": space.to_dict(),
-            "row_features": [features[j] for j in used_idx],
-            "seconds": seconds,
-        }
-    )
-    run_row = {
-        "run_id": run_id,
-        "trained_at": now.replace(tzinfo=None),
-        "rows": data.rows,
-        "n_features": len(features),
-        "oof_auc": oof_auc,
-        "brier": brier_score,
-        "threshold": threshold,
-        "cost_model": cost["model"],
-        "cost_accept_all": cost["accept_all"],
-        "cost_threshold_0_5": cost["threshold_0_5"],
-        "baseline_auc_dummy": baselines["dummy"].auc,
-        "baseline_auc_logistic": baselines["logistic"].auc,
-        "fn_cost": config.costs.fn,
-        "fp_cost": config.costs.fp,
-        "seed": config.seed,
-        "folds": config.folds,
-        "num_rounds": n_rounds,
-        "data_fingerprint": fingerprint,
-        "seconds": seconds,
-        "config_json": json.dumps(record["config"], sort_keys=True),
-        "warehouse_build_id": build_id,
-    }
-    tables = {
-        "client_scores": client_scores,
-        "global_importance": importance,
-        "threshold_curve": curve,
-        "calibration": reliability,
-        "fairness": fair,
-        "roc_curve": _roc_table(data.y, cv.oof_raw),
-        "client_reasons": reasons_table(final, data, test_ids, X_test, labels, describe),
-    }
-    vectors_frame = pd.DataFrame({"sk_id_curr": all_ids, "is_train": is_train, "target": target, "probability": proba})
-
-    # Order matters: model directory, then model.duckdb, then CURRENT. Any failure before the
-    # last step leaves the previous model and tables in service.
-    t0 = time.perf_counter()
-    model_dir = registry.save_run(settings, run_id, final, record)
-    try:
-        write_model_db(settings, run_row, tables, vectors_frame, vectors, row_values)
-        log(f"train: model directory and model tables written in {time.perf_counter() - t0:.1f} s")
-        registry.set_current(settings, run_id)
-    except BaseException:
-        shutil.rmtree(model_dir, ignore_errors=True)
-        raise
-    log(f"train: run {run_id} in service")
+    persist(run)
+    log(f"train: run {run.run_id} in service")
     # The model is in service; dbt now builds and tests what reads its tables (and publishes them).
     build_model_outputs(settings)
+    result = run.result()
     result.seconds = round(time.perf_counter() - started, 2)
-    log(f"train: run {run_id} in service, model outputs built ({result.seconds:.1f} s)")
+    log(f"train: run {run.run_id} in service, model outputs built ({result.seconds:.1f} s)")
     return result
 
 
@@ -350,7 +522,7 @@ def train_cli(
     config = TrainConfig().with_seed(seed)
     result = train(settings, config, describe)
     if as_json:
-        print(json.dumps(_jsonable(result.to_json())), file=sys.stdout, flush=True)
+        print(json.dumps(jsonable(result.to_json())), file=sys.stdout, flush=True)
     else:
         c = result.cost_per_client
         print(

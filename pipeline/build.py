@@ -9,7 +9,6 @@ turns a failure into one ScoringError line naming the failing model or test.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 import warnings
@@ -19,6 +18,7 @@ from pathlib import Path
 from kernel.errors import ScoringError
 from kernel.progress import log
 from kernel.settings import PROJECT_ROOT, Settings
+from kernel.warehouse import writer_lock
 
 FAILED = {"error", "fail", "runtime error", "skipped"}
 _ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
@@ -43,10 +43,6 @@ class BuildReport:
 
     def count(self, kind: str) -> int:
         return sum(1 for n in self.nodes if n.kind == kind)
-
-    @property
-    def model_seconds(self) -> dict[str, float]:
-        return {n.name: n.seconds for n in self.nodes if n.kind in ("model", "seed")}
 
     def summary(self) -> str:
         return (
@@ -91,19 +87,11 @@ def dbt_args(settings: Settings, command: str = "build", extra: list[str] | None
     ]
 
 
-def dbt_env(settings: Settings) -> None:
-    """The profile reads these (profiles.yml). The DuckDB memory limit is passed only when the user
-    set one (SCORING_DUCKDB_MEMORY): otherwise the profile's own default, sized for the build's
-    3 GB budget, applies rather than the general 8 GB default of Settings."""
-    settings.export_env()
-    os.environ["SCORING_DUCKDB_THREADS"] = str(settings.duckdb_threads)
-
-
 def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None = None):
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
     from dbt.cli.main import dbtRunner
 
-    dbt_env(settings)
+    settings.export_env()  # the profile reads the warehouse and DuckDB's limits from the environment
     settings.build_dir.mkdir(parents=True, exist_ok=True)
     # The Kaggle descriptions seed has an unnamed first column; agate names it `a` (documented).
     warnings.filterwarnings("ignore", message="Column 0 has no name")
@@ -114,6 +102,9 @@ def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None 
         return dbtRunner(callbacks=[_Progress()]).invoke(dbt_args(settings, command, extra))
     finally:
         _close_dbt_duckdb(DuckDBConnectionManager)
+        from pipeline import dbt_plugin
+
+        dbt_plugin.release_lock()
 
 
 def _close_dbt_duckdb(manager) -> None:
@@ -143,6 +134,15 @@ def build(settings: Settings, extra_args: list[str] | None = None) -> BuildRepor
     """Run `dbt build` on the warehouse; raise ScoringError (nothing published) if anything fails."""
     if not settings.raw_db.exists():
         raise ScoringError(f"{settings.raw_db}: no raw tables; run `scoring ingest DIR` first")
+    with writer_lock(settings):
+        from pipeline.dbt_plugin import remove_old_copies, remove_spill_files
+
+        remove_old_copies(settings.build_dir)  # what a killed build left
+        remove_spill_files(settings.build_dir)
+        return _build(settings, extra_args)
+
+
+def _build(settings: Settings, extra_args: list[str] | None) -> BuildReport:
     published = settings.features_db
     before = published.stat().st_mtime_ns if published.exists() else None
     started = time.perf_counter()

@@ -2,7 +2,9 @@
 
 The same door for generated and real files. Each file is checked cheaply before anything is loaded
 (name, format, header), then DuckDB's CSV reader loads it with the schema's types and reports the
-first bad line, which we turn into a one-line `ScoringError`. Keys are checked after each load.
+first bad line, which we turn into a one-line `ScoringError`. A `.csv.gz` is inflated whole beside
+the load, end marker and CRC included (DuckDB's reader stops quietly at a cut). Keys and each numeric
+column's possible range (kernel/kaggle_schema.py) are checked after each load.
 Everything goes into a new DuckDB file that replaces raw.duckdb only when all of it succeeded.
 """
 
@@ -15,6 +17,7 @@ import re
 import signal
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,7 +30,7 @@ from kernel.errors import ScoringError
 from kernel.kaggle_schema import FILES, SUBMISSION, KaggleFile
 from kernel.progress import Progress, log
 from kernel.settings import Settings
-from kernel.warehouse import building
+from kernel.warehouse import building, remove_leftovers, sql_literal, writer_lock
 
 # Load order: the applications first, so that most mistakes show up before the big side tables.
 SPECS: tuple[KaggleFile, ...] = (*FILES.values(), SUBMISSION)
@@ -41,6 +44,8 @@ _CONVERT = re.compile(r'Error when converting column "([^"]+)"\. Could not conve
 _FIELDS = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
 # Raised by the load's own check (_integer_select): DuckDB would round "0.4" to 0 in a BIGINT column.
 _NOT_WHOLE = re.compile(r"column (\S+): (.+) is not a whole number")
+_NOT_FINITE = re.compile(r"column (\S+): (.+) is not a finite number")
+GZIP_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -62,13 +67,20 @@ class IngestReport:
     tables: dict[str, int]  # table -> rows, in load order
     seconds: float
     sources: dict[str, Path] = field(default_factory=dict)  # table -> file it came from
+    warnings: tuple[str, ...] = ()
 
     @property
     def rows(self) -> int:
         return sum(self.tables.values())
 
     def summary(self) -> str:
-        return f"ingest: {len(self.tables)} tables, {self.rows:,} rows in {self.seconds:.1f} s -> {self.raw_db}"
+        """One line, then the rows of each file (a file that lost rows shows here), then any warning."""
+        lines = [f"ingest: {len(self.tables)} tables, {self.rows:,} rows in {self.seconds:.1f} s -> {self.raw_db}"]
+        for table, rows in self.tables.items():
+            source = self.sources.get(table)
+            lines.append(f"ingest:   {table}: {rows:,} rows" + (f" from {source.name}" if source else " (no file)"))
+        lines += [f"ingest: warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
 
 
 # --- finding the files ---------------------------------------------------------------------------
@@ -232,10 +244,6 @@ def csv_error(source: SourceFile, exc: duckdb.Error) -> ScoringError:
     if conv := _CONVERT.search(msg):
         column, value = conv.group(1), conv.group(2)
         return ScoringError(f"{where}, column {column}: {value!r} is not {_not_a(types.get(column, conv.group(3)))}")
-    if not_whole := _NOT_WHOLE.search(msg):
-        return ScoringError(
-            f"{where}, column {not_whole.group(1)}: {not_whole.group(2)} is not an integer (no decimals expected)"
-        )
     if fields := _FIELDS.search(msg):
         expected, found = fields.groups()
         why = "truncated file or broken line" if int(found) < int(expected) else "extra field or unquoted comma"
@@ -274,7 +282,64 @@ def parquet_error(source: SourceFile, con: duckdb.DuckDBPyConnection, exc: duckd
 def _literal(path: Path) -> str:
     """A file path as a SQL string literal. Not a bound parameter: binding a Python value makes DuckDB
     import pandas and pyarrow (~0.25 s) inside the query, where a Ctrl-C was lost."""
-    return "'" + str(path).replace("'", "''") + "'"
+    return sql_literal(str(path))
+
+
+def gzip_damage(path: Path, stop: threading.Event | None = None) -> str | None:
+    """Inflate the whole gzip file; what is wrong with it (None: every member complete, CRC and length
+    right). zlib checks each member's CRC-32 and length itself; a missing end marker shows as a
+    decompressor that has not reached `eof` when the bytes run out. Concatenated members are valid."""
+    inflater = zlib.decompressobj(wbits=31)
+    started = False
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(GZIP_CHUNK):
+                if stop is not None and stop.is_set():
+                    return None
+                while chunk:
+                    started = True
+                    inflater.decompress(chunk, GZIP_CHUNK)
+                    # Output is not kept: unconsumed_tail holds what a bounded call left to inflate.
+                    while inflater.unconsumed_tail:
+                        inflater.decompress(inflater.unconsumed_tail, GZIP_CHUNK)
+                    if not inflater.eof:
+                        break
+                    chunk, started = inflater.unused_data, False
+                    inflater = zlib.decompressobj(wbits=31)
+                    if chunk and not chunk.strip(b"\x00"):  # zero padding after the last member (tape, dd)
+                        chunk = b""
+    except zlib.error as exc:
+        return f"corrupt compressed data ({exc})"
+    except OSError as exc:
+        return f"cannot read ({exc.strerror or exc})"
+    if started:
+        return "the compressed stream ends early (no end marker)"
+    return None
+
+
+class _GzipCheck:
+    """Checks a .csv.gz whole in a thread while DuckDB loads it: the file is read once more, but on the
+    other core and mostly from the page cache (BENCHMARKS.md, ingest: gzip check)."""
+
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        self.damage: str | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"gzip-check {source.name}", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        self.damage = gzip_damage(self.source.path, self._stop)
+
+    def result(self) -> ScoringError | None:
+        self._thread.join()
+        if self.damage is None:
+            return None
+        return ScoringError(f"{self.source.name}: damaged or truncated gzip file: {self.damage}; nothing loaded")
+
+    def cancel(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def _quote(name: str) -> str:
@@ -295,17 +360,87 @@ def _csv_relation(source: SourceFile, file_columns: list[str]) -> str:
 
 def _integer_select(name: str, as_double: bool = False) -> str:
     """An integer column read as DOUBLE: whole numbers (2 or 2.0) become BIGINT, anything else stops the
-    load (a cast alone rounds 0.4 to 0). `as_double` for a Parquet column of whatever numeric type."""
+    load (a cast alone rounds 0.4 to 0; inf would fail the cast without naming the column).
+    `as_double` for a Parquet column of whatever numeric type."""
     q = _quote(name)
     v = f"CAST({q} AS DOUBLE)" if as_double else q
     return (
-        f"CASE WHEN {q} IS NULL OR {v} = trunc({v}) THEN CAST({q} AS BIGINT) "
+        f"CASE WHEN {q} IS NULL OR (isfinite({v}) AND {v} = trunc({v})) THEN CAST({q} AS BIGINT) "
+        f"WHEN NOT isfinite({v}) THEN error('column {name}: ' || CAST({q} AS VARCHAR) || ' is not a finite number') "
         f"ELSE error('column {name}: ' || CAST({q} AS VARCHAR) || ' is not a whole number') END AS {q}"
     )
 
 
-def load_file(con: duckdb.DuckDBPyConnection, source: SourceFile, file_columns: list[str]) -> int:
-    """Create the table from the file, columns in the schema's order and types; return its row count."""
+def _out_of_range(column) -> str:
+    """SQL true for a value outside the column's possible range; NaN compares above every number in
+    DuckDB, so NaN and +-inf are outside any finite range too."""
+    return f"NOT ({_quote(column.name)} BETWEEN {column.low!r} AND {column.high!r})"
+
+
+def _value_problem(column, value: float) -> str:
+    if value != value or value in (float("inf"), float("-inf")):
+        return "is not a finite number"
+    return f"is outside the possible range [{column.low:g}, {column.high:g}]"
+
+
+def first_bad_row(
+    source: SourceFile, file_columns: list[str], column: str, condition: str, settings: Settings
+) -> tuple[str, str]:
+    """Where in the file the first value meeting `condition` is ("line N" or "row N") and that value.
+
+    Error path only: a second, sequential read of the file, because the load itself reads in parallel
+    and keeps no row numbers."""
+    con = duckdb.connect(":memory:", config={"threads": 1, "memory_limit": settings.duckdb_memory_limit})
+    try:
+        con.execute("SET preserve_insertion_order = true")
+        if source.fmt == "parquet":
+            relation = f"(SELECT file_row_number + 1 AS _n, * FROM read_parquet({_literal(source.path)}, file_row_number=true))"
+            where = "row"
+        else:
+            relation = f"(SELECT row_number() OVER () + 1 AS _n, * FROM {_csv_relation(source, file_columns)})"
+            where = "line"
+        q = _quote(column)
+        hit = con.execute(f"SELECT _n, CAST({q} AS VARCHAR) FROM {relation} WHERE {condition} LIMIT 1").fetchone()
+    except duckdb.Error:
+        hit = None
+    finally:
+        con.close()
+    return (f"{where} {hit[0]}", hit[1]) if hit else ("", "")
+
+
+def check_values(con: duckdb.DuckDBPyConnection, source: SourceFile, file_columns: list[str], settings: Settings) -> None:
+    """Refuse non-finite numbers and values outside each numeric column's possible range. Each column's
+    min and max are enough (NaN sorts above every number in DuckDB, so it shows as the max): 0.1 s for
+    every table at scale 0.1, where counting the values outside took 7 s. The file is read again only to
+    name the line of a refused value."""
+    columns = [c for c in source.spec.columns if c.numeric]
+    if not columns:
+        return
+    extremes = con.execute(
+        f"SELECT {', '.join(f'min({_quote(c.name)}), max({_quote(c.name)})' for c in columns)} FROM {source.spec.table}"
+    ).fetchone()
+    bad = next(
+        (
+            c
+            for i, c in enumerate(columns)
+            if extremes[2 * i] is not None and not (c.low <= extremes[2 * i] and extremes[2 * i + 1] <= c.high)
+        ),
+        None,
+    )
+    if bad is None:
+        return
+    outside = _out_of_range(bad)
+    first = con.execute(f"SELECT {_quote(bad.name)} FROM {source.spec.table} WHERE {outside} LIMIT 1").fetchone()[0]
+    n = con.execute(f"SELECT count(*) FROM {source.spec.table} WHERE {outside}").fetchone()[0]
+    where, text = first_bad_row(source, file_columns, bad.name, outside, settings)
+    place = f"{source.name} {where}" if where else source.name
+    more = f" ({n:,} such values)" if n > 1 else ""
+    raise ScoringError(f"{place}, column {bad.name}: {text or first} {_value_problem(bad, float(first))}{more}")
+
+
+def load_file(con: duckdb.DuckDBPyConnection, source: SourceFile, file_columns: list[str], settings: Settings) -> int:
+    """Create the table from the file, columns in the schema's order and types; return its row count.
+    A damaged .csv.gz is refused as such, even when the cut made DuckDB fail first on a broken line."""
     spec = source.spec
     if source.fmt == "parquet":
         select = ", ".join(
@@ -319,16 +454,42 @@ def load_file(con: duckdb.DuckDBPyConnection, source: SourceFile, file_columns: 
         select = ", ".join(_integer_select(c.name) if c.sql_type == "BIGINT" else _quote(c.name) for c in spec.columns)
         relation = _csv_relation(source, file_columns)
     sql = f"CREATE TABLE {spec.table} AS SELECT {select} FROM {relation}"
+    check = _GzipCheck(source) if source.fmt == "csv.gz" else None
     try:
         with _watching(con, source):
             con.execute(sql)
     except duckdb.InterruptException:
+        if check:
+            check.cancel()
         raise
     except duckdb.Error as exc:
+        if check and (damaged := check.result()):
+            raise damaged from None
         if source.fmt == "parquet":
             raise parquet_error(source, con, exc) from None
-        raise csv_error(source, exc) from None
+        raise value_error(source, file_columns, exc, settings) or csv_error(source, exc) from None
+    except BaseException:
+        if check:
+            check.cancel()
+        raise
+    if check and (damaged := check.result()):
+        raise damaged
     return con.execute(f"SELECT count(*) FROM {spec.table}").fetchone()[0]
+
+
+def value_error(source: SourceFile, file_columns: list[str], exc: duckdb.Error, settings: Settings) -> ScoringError | None:
+    """The load's own checks (_integer_select) stop it without a line number: find the line."""
+    msg = str(exc)
+    if hit := _NOT_FINITE.search(msg):
+        what, condition = "is not a finite number", "NOT isfinite({q})"
+    elif hit := _NOT_WHOLE.search(msg):
+        what, condition = "is not an integer (no decimals expected)", "isfinite({q}) AND {q} <> trunc({q})"
+    else:
+        return None
+    column, value = hit.groups()
+    where, _ = first_bad_row(source, file_columns, column, condition.format(q=_quote(column)), settings)
+    place = f"{source.name} {where}" if where else source.name
+    return ScoringError(f"{place}, column {column}: {value} {what}")
 
 
 class _watching:
@@ -432,7 +593,9 @@ def ingest(directory: Path, settings: Settings) -> IngestReport:
     sources, notices = discover(directory)
     for notice in notices:
         log(notice)
-    with _interruptible():
+    with writer_lock(settings), _interruptible():
+        # Scratch files of an ingest killed before it could clean up (kill -9, power cut).
+        remove_leftovers(settings.raw_db)
         report = _load_all(directory, settings, sources)
     log(report.summary())
     return report
@@ -462,6 +625,7 @@ def _load_all(directory: Path, settings: Settings, sources: dict[str, SourceFile
     now = datetime.now(UTC)
     tables: dict[str, int] = {}
     entries: list[tuple] = []
+    warnings: list[str] = []
     with building(settings.raw_db, settings) as con:
         # Progress is tracked for _watching, but DuckDB's own bar stays off (stderr is ours).
         con.execute("SET enable_progress_bar = true; SET enable_progress_bar_print = false")
@@ -482,10 +646,14 @@ def _load_all(directory: Path, settings: Settings, sources: dict[str, SourceFile
                     create_empty(con, spec)  # optional, but the table always exists
                     tables[spec.table] = 0
                     entries.append((None, spec.table, 0, None, None, now))
+                    warnings.append(
+                        f"no application_test file in {directory}: 0 new applications (only historical clients will be scored)"
+                    )
                 continue
             progress = Progress(f"ingest {spec.table}")
-            rows = load_file(con, source, file_columns[spec.table])
+            rows = load_file(con, source, file_columns[spec.table], settings)
             check_keys(con, source)
+            check_values(con, source, file_columns[spec.table], settings)
             if spec.table == "application_test":
                 check_train_test_disjoint(con, sources)
             progress.rows = rows
@@ -493,4 +661,6 @@ def _load_all(directory: Path, settings: Settings, sources: dict[str, SourceFile
             tables[spec.table] = rows
             entries.append((str(source.path.resolve()), spec.table, rows, source.path.stat().st_size, source.fmt, now))
         write_log(con, entries)
-    return IngestReport(settings.raw_db, tables, time.perf_counter() - started, {t: s.path for t, s in sources.items()})
+    return IngestReport(
+        settings.raw_db, tables, time.perf_counter() - started, {t: s.path for t, s in sources.items()}, tuple(warnings)
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import errno
 import gc
 import getpass
 import os
@@ -14,7 +15,7 @@ import sys
 from pathlib import Path
 
 from kernel.errors import ScoringError
-from kernel.settings import WAREHOUSE_ENV, Settings
+from kernel.settings import DEBUG_ENV, USERS_ENV, WAREHOUSE_ENV, Settings, env
 
 
 def _scale(value: str) -> str | float:
@@ -27,6 +28,16 @@ def _scale(value: str) -> str | float:
     if not 0 < fraction <= 1:
         raise argparse.ArgumentTypeError(f"a fraction must be in (0, 1], got {value}")
     return fraction
+
+
+def _seed(value: str) -> int:
+    try:
+        seed = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if not 0 <= seed < 2**32:  # what numpy's and scikit-learn's random states accept
+        raise argparse.ArgumentTypeError(f"a seed must be between 0 and {2**32 - 1}, got {value}")
+    return seed
 
 
 class _OneLineErrors(argparse.ArgumentParser):
@@ -49,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("generate", help="write the embedded default data set (synthetic Kaggle files)")
     p.add_argument("--out", type=Path, required=True, help="directory to write the Kaggle files into")
     p.add_argument("--scale", type=_scale, default="small", help="small (10%%), full, or a fraction in (0, 1]")
-    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--seed", type=_seed, default=42)
     p.add_argument("--format", choices=("csv", "parquet"), default="csv")
 
     p = sub.add_parser("ingest", help="validate the Kaggle files in DIR and load them as raw tables")
@@ -59,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("train", help="train the model on client_features and publish scores and explanations")
     p.add_argument("--json", action="store_true", help="print the run's summary as one JSON object on stdout")
-    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--seed", type=_seed, default=None)
 
     p = sub.add_parser("serve", help="serve the REST API and the dashboard")
     p.add_argument("--host", default="127.0.0.1")
@@ -70,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--data", type=Path, default=None, help="directory of real Kaggle files (default: generate the embedded default)"
     )
     p.add_argument("--scale", type=_scale, default="small", help="scale of the generated default data")
-    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--seed", type=_seed, default=42)
     p.add_argument("--no-serve", action="store_true", help="stop after training instead of serving")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
@@ -89,11 +100,11 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def add_user_cli(name: str, password_stdin: bool = False) -> None:
+def add_user_cli(settings: Settings, name: str, password_stdin: bool = False) -> None:
     """`scoring users add NAME [--password-stdin]`."""
-    from api.security import USERS_ENV, add_user, users_path_from_env, validate_name
+    from api.security import add_user, validate_name
 
-    path = users_path_from_env()
+    path = settings.users_file
     if path is None:
         raise ScoringError(
             f"{USERS_ENV}: not set; set it to the users file to write, e.g. export {USERS_ENV}=~/.scoring-users.json"
@@ -137,7 +148,7 @@ def dispatch(args: argparse.Namespace) -> int:
 
         run(settings, data=args.data, scale=args.scale, seed=args.seed, serve=not args.no_serve, host=args.host, port=args.port)
     elif args.command == "users":
-        add_user_cli(args.name, password_stdin=args.password_stdin)
+        add_user_cli(settings, args.name, password_stdin=args.password_stdin)
     return 0
 
 
@@ -156,13 +167,26 @@ def run_command(args: argparse.Namespace) -> int:
     except ScoringError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except OSError as exc:  # e.g. --warehouse or --out naming a file, a directory that cannot be created
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("error: interrupted; nothing published", file=sys.stderr)
         return 130
+    except Exception as exc:
+        if env(DEBUG_ENV):
+            raise
+        print(f"error: {_one_line(exc, args)}", file=sys.stderr)
+        return 1
+
+
+def _one_line(exc: Exception, args: argparse.Namespace) -> str:
+    """Any other failure as one line: disk full names the warehouse (DuckDB, dbt and LightGBM report it
+    without a file), an OSError its file, anything else its first line and how to see the traceback."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if getattr(exc, "errno", None) == errno.ENOSPC or "no space left on device" in text.lower():
+        warehouse = args.warehouse.absolute() if args.warehouse else Settings().warehouse
+        return f"{warehouse}: no space left on device; nothing published (free some space and run again)"
+    if isinstance(exc, OSError):  # e.g. --warehouse or --out naming a file, a directory that cannot be created
+        return f"{exc.filename}: {exc.strerror or exc}" if exc.filename else str(exc.strerror or exc)
+    return f"{type(exc).__name__}: {text[:300]} (unexpected; {DEBUG_ENV}=1 shows the traceback)"
 
 
 def program() -> None:

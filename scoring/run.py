@@ -6,6 +6,7 @@ from pathlib import Path
 
 from kernel.progress import log
 from kernel.settings import Settings
+from kernel.warehouse import writer_lock
 
 
 def default_data_dir(settings: Settings, scale: str | float, seed: int) -> Path:
@@ -26,23 +27,25 @@ def run(
     from pipeline.ingest import ingest
 
     done: list[str] = []
-    if data is None:
-        data = default_data_dir(settings, scale, seed)
-        if is_complete(data):
-            log(f"run: using the embedded default data already generated in {data}")
-        else:
-            generate(data, scale=scale, seed=seed, fmt="csv")
-            done.append(f"generated {data}")
-    ingest(data, settings)
-    done.append(f"ingested into {settings.raw_db}")
-    build(settings)
-    done.append(f"built {settings.features_db}")
+    # One lock over the three steps: no other writer slips in between them.
+    with writer_lock(settings):
+        if data is None:
+            data = default_data_dir(settings, scale, seed)
+            if is_complete(data):
+                log(f"run: using the embedded default data already generated in {data}")
+            else:
+                generate(data, scale=scale, seed=seed, fmt="csv")
+                done.append(f"generated {data}")
+        ingest(data, settings)
+        done.append(f"ingested into {settings.raw_db}")
+        build(settings)
+        done.append(f"built {settings.features_db}")
 
-    from models_ml.train import train
-    from service.scoring_service import reason_describer
+        from models_ml.train import train
+        from service.scoring_service import reason_describer
 
-    result = train(settings, describe=reason_describer(settings))
-    done.append(f"trained model {result.run_id} (OOF AUC {result.oof_auc:.3f})")
+        result = train(settings, describe=reason_describer(settings))
+        done.append(f"trained model {result.run_id} (OOF AUC {result.oof_auc:.3f})")
     log("run: " + "; ".join(done))
     if serve:
         from app import serve as serve_app

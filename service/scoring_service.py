@@ -8,7 +8,6 @@ raises `InvalidField` (422).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -18,12 +17,14 @@ import numpy as np
 import pandas as pd
 
 from kernel.errors import ClientNotFound, InvalidField, ScoringError
+from kernel.jsonable import jsonable
 from kernel.settings import Settings
 from kernel.warehouse import WarehouseReader
 from models_ml import explain as explain_mod
 from models_ml import neighbours as neighbours_mod
 from models_ml import population as population_mod
 from models_ml.calibration import Calibrator
+from models_ml.decision import decide, probability
 from models_ml.registry import LoadedModel, ModelCache
 from models_ml.whatif import WhatIf
 from service import wording as presentation
@@ -33,23 +34,6 @@ PROFILE_FILTERS_EXCLUDED = {"sk_id_curr"}
 T = TypeVar("T")
 # Profile fields the comparison population can be filtered on (the dashboard's group filters).
 GROUP_FILTERS = ("gender", "age_band", "income_type", "contract_type")
-
-
-def _plain(v):
-    """numpy / pandas scalars to JSON-friendly Python values; NaN to None."""
-    if v is None:
-        return None
-    if isinstance(v, (np.floating, float)):
-        return None if not math.isfinite(float(v)) else float(v)
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (np.bool_,)):
-        return bool(v)
-    if isinstance(v, (datetime, pd.Timestamp)):
-        return v.isoformat()
-    if v is pd.NA or v is pd.NaT:
-        return None
-    return v
 
 
 MAX_ID = 2**63 - 1  # SK_ID_CURR is a BIGINT
@@ -74,7 +58,12 @@ def _client_id(client_id) -> int:
     try:
         if isinstance(client_id, bool):
             raise ValueError
-        return int(str(client_id).strip()) if not isinstance(client_id, int) else client_id
+        if isinstance(client_id, int):
+            return client_id
+        text = str(client_id).strip()
+        if not text.isascii():  # int() reads other scripts' digits ('٣٤' is 34): not an id as written
+            raise ValueError
+        return int(text)
     except (TypeError, ValueError):
         raise InvalidField(f"id: {client_id!r} is not a client id (a whole number)") from None
 
@@ -135,8 +124,12 @@ class ScoringService:
 
     def _catalog_and_labels(self) -> tuple[dict[str, presentation.FeatureInfo], dict[str, str]]:
         def read(cur):
-            rows = cur.execute("select feature, label, source_table, source_column, aggregation from feature_catalog").fetchall()
-            infos = {r[0]: presentation.FeatureInfo(*r) for r in rows}
+            # by column name: a warehouse built before a catalog column existed still reads
+            res = cur.execute("select * from feature_catalog")
+            names = [d[0] for d in res.description]
+            infos = {
+                info.feature: info for info in (presentation.FeatureInfo.from_row(dict(zip(names, r))) for r in res.fetchall())
+            }
             return infos, {f: presentation.label(info) for f, info in infos.items()}
 
         return self._per_publication("catalog", read)
@@ -201,13 +194,14 @@ class ScoringService:
 
     def _score_row(self, model: LoadedModel, cal: Calibrator, x: np.ndarray) -> tuple[float, float]:
         raw = float(model.booster.predict(x.reshape(1, -1), raw_score=True)[0])
-        return raw, float(cal.transform(np.array([1.0 / (1.0 + math.exp(-raw))]))[0])
+        return raw, float(cal.transform(probability(raw)))
 
     # -- clients ----------------------------------------------------------------------------
     def search_clients(self, query: str = "", limit: int = 10, offset: int = 0) -> dict:
         """Clients whose id starts with `query`, by id; integer ranges keep it instant at any size."""
         q = (query or "").strip()
-        if q and not q.isdigit():
+        # ASCII digits only: str.isdigit() also accepts '²' (int() fails) and '٣٤' (int() reads 34).
+        if q and not (q.isascii() and q.isdigit()):
             raise InvalidField(f"q: {query!r} is not an id prefix (digits only)")
         limit, offset = max(0, min(int(limit), 1000)), max(0, min(int(offset), MAX_ID))
         if q:
@@ -241,8 +235,8 @@ class ScoringService:
             "sk_id_curr": cid,
             "is_train": is_train,
             "kind": KINDS[is_train],
-            "profile": {k: _plain(v) for k, v in prof.iloc[0].items()},
-            "application": {k: _plain(v) for k, v in application.iloc[0].items()} if application is not None else None,
+            "profile": {k: jsonable(v) for k, v in prof.iloc[0].items()},
+            "application": {k: jsonable(v) for k, v in application.iloc[0].items()} if application is not None else None,
         }
 
     def _raw_application(self, cid: int, is_train: bool) -> pd.DataFrame | None:
@@ -268,7 +262,7 @@ class ScoringService:
             "kind": KINDS[is_train],
             "probability": p,
             "raw_score": raw,
-            "decision": "refused" if p >= t else "accepted",
+            "decision": decide(p, t),
             "threshold": t,
             "distance_to_threshold": p - t,
             "run_id": model.run_id,
@@ -285,7 +279,7 @@ class ScoringService:
         # The summary reads the same leading contributions whatever `top` the caller lists.
         listed = max(top, SUMMARY_CONTRIBUTIONS)
         exp = explain_mod.local_explanation(model.booster, model.features, self.feature_labels(), x, listed)
-        p = float(cal.transform(np.array([1.0 / (1.0 + math.exp(-exp["raw_score"]))]))[0])
+        p = float(cal.transform(probability(exp["raw_score"])))
         exp.update(self._score_dict(cid, is_train, model, exp["raw_score"], p))
         catalog = self.catalog()
         for c in exp["contributions"]:
@@ -376,7 +370,7 @@ class ScoringService:
             ).fetchone()
             if row is None:
                 raise ClientNotFound(f"client {cid}: not found")
-            out["client"] = {"sk_id_curr": cid, "values": {n: _plain(v) for (n, _), v in zip(chosen, row)}}
+            out["client"] = {"sk_id_curr": cid, "values": {n: jsonable(v) for (n, _), v in zip(chosen, row)}}
         return out
 
     def model_info(self) -> dict:
@@ -387,7 +381,7 @@ class ScoringService:
         for name in ("roc_curve", "threshold_curve", "calibration", "fairness"):
             try:  # the tables keep every run: this run's rows, without the key
                 df = cur.execute(f"select * exclude (run_id) from model.{name} where run_id = ?", [model.run_id]).df()
-                tables[name] = [{k: _plain(v) for k, v in row.items()} for row in df.to_dict("records")]
+                tables[name] = [{k: jsonable(v) for k, v in row.items()} for row in df.to_dict("records")]
             except Exception:
                 tables[name] = []
         return {
@@ -449,11 +443,11 @@ class ScoringService:
         moved = [
             {
                 "feature": f,
-                "before": _plain(a),
-                "after": _plain(b),
+                "before": jsonable(a),
+                "after": jsonable(b),
                 "label": presentation.label(info := self._info(f)),
-                "before_text": presentation.value(info, _plain(a)),
-                "after_text": presentation.value(info, _plain(b)),
+                "before_text": presentation.value(info, jsonable(a)),
+                "after_text": presentation.value(info, jsonable(b)),
             }
             for f, a, b in zip(model.features, x, edited_x)
             if not (np.isnan(a) and np.isnan(b)) and a != b

@@ -28,6 +28,7 @@ import pyarrow as pa
 from kernel.errors import ScoringError
 from kernel.kaggle_schema import FILES, SUBMISSION, KaggleFile
 from kernel.progress import Progress, log
+from kernel.warehouse import sql_literal
 from pipeline.generator import history as h
 from pipeline.generator.applicants import Applicants, Signal, make_applicants
 from pipeline.generator.frame import Frame
@@ -237,7 +238,7 @@ def _write_truth(dest: Path, ids: np.ndarray, apps: Applicants, truth: Truth) ->
     )
     con = duckdb.connect()
     con.register("truth", table)
-    con.execute(f"COPY truth TO '{dest / 'truth' / 'true_pd.csv'}' (HEADER, DELIMITER ',')")
+    con.execute(f"COPY truth TO {sql_literal(str(dest / 'truth' / 'true_pd.csv'))} (HEADER, DELIMITER ',')")
     con.close()
     return len(ids)
 
@@ -274,7 +275,7 @@ class _Writer:
         )
         target = self.dest / name
         options = "(FORMAT parquet)" if self.fmt == "parquet" else "(HEADER, DELIMITER ',')"
-        self.con.execute(f"COPY (SELECT {select} FROM frame) TO '{target}' {options}")
+        self.con.execute(f"COPY (SELECT {select} FROM frame) TO {sql_literal(str(target))} {options}")
         self.con.unregister("frame")
         self.rows[name] = count
         progress.done()

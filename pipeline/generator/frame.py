@@ -23,11 +23,6 @@ class Frame:
         self.data[name] = codes
         self.levels[name] = tuple(levels)
 
-    def category(self, name: str) -> np.ndarray:
-        """The values of a category column as strings (None for NULL); for relations and tests."""
-        lv = np.array(self.levels[name] + (None,), dtype=object)
-        return lv[self.data[name]]
-
     def is_level(self, name: str, *wanted: str) -> np.ndarray:
         ids = [self.levels[name].index(w) for w in wanted if w in self.levels[name]]
         return np.isin(self.data[name], ids)

@@ -26,8 +26,8 @@ from pipeline.generator.marginals import (
     sigmoid,
 )
 
-B, BB, P = "bureau", "bureau_balance", "previous_application"
-POS, INS, CC = "POS_CASH_balance", "installments_payments", "credit_card_balance"
+B, P = "bureau", "previous_application"
+POS, CC = "POS_CASH_balance", "credit_card_balance"
 
 BUREAU_ID_RANGE = (5000000, 6843457)
 PREV_ID_RANGE = (1000001, 2845382)

@@ -100,10 +100,6 @@ def draw_codes(rng: np.random.Generator, shares: np.ndarray, n: int, ensure_all:
     return codes.astype(np.int16)
 
 
-def null_mask(rng: np.random.Generator, rate: float, n: int) -> np.ndarray:
-    return rng.random(n) < rate
-
-
 def from_quantiles(m: Marginal, u: np.ndarray) -> np.ndarray:
     return m.quantile(np.clip(u, 0.0, 1.0))
 

@@ -93,10 +93,19 @@ def _check_marts(settings: Settings) -> dict:
     assert all(f.startswith(("app_",) + SIDE_PREFIXES) and f == f.lower() and f.replace("_", "").isalnum() for f in features)
     assert not any("target" in f for f in features)
     catalog = con.execute(
-        "select feature, label, source_table, aggregation, description from feature_catalog order by position"
+        "select feature, label, source_table, aggregation, description, kind, unit, family from feature_catalog order by position"
     ).fetchall()
     assert [r[0] for r in catalog] == features
     assert all(all(v for v in r) for r in catalog)
+    # the spec format: one-hot features, and only they and shares of a level, name a level; derived ones a formula
+    assert (
+        con.execute(
+            "select count(*) from feature_catalog where (kind = 'one-hot') and (level is null or level_label is null) "
+            "or kind not in ('one-hot', 'share', 'flag') and level is not null "
+            "or source_column is null and kind <> 'count' and formula is null"
+        ).fetchone()[0]
+        == 0
+    )
     rows, train, test, distinct = con.execute(
         "select count(*), count(*) filter (where is_train), count(*) filter (where not is_train), count(distinct sk_id_curr) from client_features"
     ).fetchone()
@@ -335,6 +344,28 @@ def test_dbt_docs_generate_works_offline(generated_wh):
     documented = mart_nodes["client_features"]["columns"]
     stale = [f for f, text in catalog_docs.items() if documented.get(f, {}).get("description") != text]
     assert stale == [], f"re-run scripts/generate_client_features_yml.py: {stale[:5]}"
+
+
+def test_wording_reads_the_built_catalog(real_wh):
+    """The service's words for every feature come from the catalog's kind, unit and level."""
+    from service.wording import FeatureInfo, describe, short
+
+    with _ro(real_wh.features_db) as con:
+        res = con.execute("select * from feature_catalog")
+        names = [d[0] for d in res.description]
+        catalog = {i.feature: i for i in (FeatureInfo.from_row(dict(zip(names, r))) for r in res.fetchall())}
+        row = con.execute(
+            "select * from client_features where app_days_birth is not null and app_name_income_type_working = 1 limit 1"
+        ).fetchone()
+        columns = [d[0] for d in con.description]
+    client = dict(zip(columns, row))
+    texts = {f: describe(info, client[f]) for f, info in catalog.items()}
+    assert texts["app_days_birth"] == f"Age — {abs(client['app_days_birth']) / 365.25:.0f} years"
+    assert texts["app_amt_income_total"] == f"Annual income — {client['app_amt_income_total']:,.0f}"
+    assert texts["app_name_income_type_working"] == "Income type: Working — yes"
+    assert short(catalog["app_name_income_type_pensioner"], 0) == "Income type: not Pensioner"
+    assert texts["app_code_gender_f"].startswith("Gender: female — ")
+    assert not [t for t in texts.values() if "Application:" in t or "NULL" in t]
 
 
 def test_failure_message_is_one_plain_line():

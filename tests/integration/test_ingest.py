@@ -20,6 +20,7 @@ import pytest
 from kernel.errors import ScoringError
 from kernel.kaggle_schema import FILES, SUBMISSION
 from kernel.settings import Settings
+from kernel.warehouse import LOCK_NAME
 from pipeline.ingest import ingest
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -68,7 +69,8 @@ def snapshot(warehouse: Path) -> dict:
         tables = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for (t,) in con.execute("SHOW TABLES").fetchall()}
     return {
         "sha256": hashlib.sha256(db.read_bytes()).hexdigest(),
-        "listing": sorted(p.name for p in warehouse.iterdir()),
+        # The writer lock file appears with the first write and stays (removing it would race with a waiter).
+        "listing": sorted(p.name for p in warehouse.iterdir() if p.name != LOCK_NAME),
         "tables": tables,
     }
 
@@ -300,7 +302,7 @@ def test_optional_files_and_unknown_files(tmp_path, data, capsys):
         assert [c for (c,) in cols] == FILES["application_test"].column_names
         tables = {t for (t,) in con.execute("SHOW TABLES").fetchall()}
     assert "sample_submission" not in tables and "TARGET" not in [c for (c,) in cols]
-    assert sorted(p.name for p in settings.warehouse.iterdir()) == ["raw.duckdb"]
+    assert sorted(p.name for p in settings.warehouse.iterdir()) == [LOCK_NAME, "raw.duckdb"]  # no scratch file left
 
 
 # --- rejections: message, and the previous warehouse untouched ----------------------------------------
@@ -351,7 +353,7 @@ def test_decimals_in_an_integer_column_are_refused_not_rounded(warehouse, data, 
     idx = column_index(data / f"{table}.csv", column)
     edit_lines(data / f"{table}.csv", lambda i, f: f[:idx] + [value] + f[idx + 1 :] if i == 20 else f)
     msg = assert_rejected(warehouse, data)
-    assert msg == f"{table}.csv, column {column}: {value} is not an integer (no decimals expected)"
+    assert msg == f"{table}.csv line 21, column {column}: {value} is not an integer (no decimals expected)"
 
 
 def test_whole_numbers_written_with_a_decimal_point_are_integers(warehouse, data):

@@ -6,7 +6,7 @@ import pytest
 import shap
 from sklearn.datasets import make_classification
 
-from models_ml.explain import global_importance, local_explanation, summary_sentence
+from models_ml.explain import global_importance, local_explanation
 
 
 @pytest.fixture(scope="module")
@@ -48,15 +48,3 @@ def test_global_importance_ranks(booster_and_data):
     assert list(imp["rank"]) == list(range(1, 13))
     assert np.all(np.diff(imp["mean_abs_shap"]) <= 0)
     assert imp.loc[imp["feature"] == "f0", "label"].iloc[0] == "Feature zero"
-
-
-def test_summary_sentence_names_decision_and_factors():
-    exp = {
-        "contributions": [
-            {"feature": "a", "label": "Income", "value": 120000.0, "contribution": 0.4},
-            {"feature": "b", "label": "Age in years", "value": None, "contribution": -0.2},
-        ]
-    }
-    s = summary_sentence(exp, 0.2, 0.1)
-    assert "refused" in s and "Income (120,000)" in s and "Age in years (no data)" in s
-    assert "accepted" in summary_sentence(exp, 0.05, 0.1)

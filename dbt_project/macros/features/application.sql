@@ -106,20 +106,94 @@
   from {{ source }}
 {%- endmacro %}
 
+{# Application columns as a relationship manager says them (the rest: column_words, capitalised) #}
+{% macro application_column_names() -%}
+  {{ return({
+    'AMT_INCOME_TOTAL': 'Annual income', 'AMT_CREDIT': 'Credit amount', 'AMT_ANNUITY': 'Loan annuity',
+    'AMT_GOODS_PRICE': 'Price of the goods', 'CNT_CHILDREN': 'Children', 'CNT_FAM_MEMBERS': 'Family members',
+    'CODE_GENDER': 'Gender', 'DAYS_BIRTH': 'Age', 'DAYS_EMPLOYED': 'Time employed',
+    'DAYS_ID_PUBLISH': 'ID document last changed', 'DAYS_REGISTRATION': 'Registration last changed',
+    'DAYS_LAST_PHONE_CHANGE': 'Phone number last changed', 'EXT_SOURCE_1': 'External score 1',
+    'EXT_SOURCE_2': 'External score 2', 'EXT_SOURCE_3': 'External score 3', 'FLAG_OWN_CAR': 'Owns a car',
+    'FLAG_OWN_REALTY': 'Owns a home', 'OWN_CAR_AGE': 'Age of the car', 'NAME_CONTRACT_TYPE': 'Contract',
+    'NAME_EDUCATION_TYPE': 'Education', 'NAME_FAMILY_STATUS': 'Family status', 'NAME_HOUSING_TYPE': 'Housing',
+    'NAME_INCOME_TYPE': 'Income type', 'NAME_TYPE_SUITE': 'Accompanied by', 'OCCUPATION_TYPE': 'Occupation',
+    'ORGANIZATION_TYPE': 'Employer type', 'REGION_RATING_CLIENT': 'Region rating',
+    'REGION_RATING_CLIENT_W_CITY': 'Region rating (with city)', 'REGION_POPULATION_RELATIVE': 'Region population (relative)',
+    'WEEKDAY_APPR_PROCESS_START': 'Day the application was made', 'HOUR_APPR_PROCESS_START': 'Hour the application was made',
+    'FLAG_MOBIL': 'Gave a mobile phone', 'FLAG_EMP_PHONE': 'Gave an employer phone', 'FLAG_WORK_PHONE': 'Gave a work phone',
+    'FLAG_CONT_MOBILE': 'Mobile phone reachable', 'FLAG_PHONE': 'Gave a home phone', 'FLAG_EMAIL': 'Gave an e-mail',
+    'REG_REGION_NOT_LIVE_REGION': 'Lives outside the registered region',
+    'REG_REGION_NOT_WORK_REGION': 'Works outside the registered region',
+    'LIVE_REGION_NOT_WORK_REGION': 'Works outside the home region',
+    'REG_CITY_NOT_LIVE_CITY': 'Lives outside the registered city', 'REG_CITY_NOT_WORK_CITY': 'Works outside the registered city',
+    'LIVE_CITY_NOT_WORK_CITY': 'Works outside the home city',
+    'OBS_30_CNT_SOCIAL_CIRCLE': 'Social circle observed (30 days)', 'OBS_60_CNT_SOCIAL_CIRCLE': 'Social circle observed (60 days)',
+    'DEF_30_CNT_SOCIAL_CIRCLE': 'Social circle defaulted (30 days)', 'DEF_60_CNT_SOCIAL_CIRCLE': 'Social circle defaulted (60 days)',
+    'AMT_REQ_CREDIT_BUREAU_HOUR': 'Credit bureau enquiries (last hour)', 'AMT_REQ_CREDIT_BUREAU_DAY': 'Credit bureau enquiries (last day)',
+    'AMT_REQ_CREDIT_BUREAU_WEEK': 'Credit bureau enquiries (last week)', 'AMT_REQ_CREDIT_BUREAU_MON': 'Credit bureau enquiries (last month)',
+    'AMT_REQ_CREDIT_BUREAU_QRT': 'Credit bureau enquiries (last quarter)', 'AMT_REQ_CREDIT_BUREAU_YEAR': 'Credit bureau enquiries (last year)',
+    'FLAG_DOCUMENT_3': 'Gave document 3', 'FLAG_DOCUMENT_6': 'Gave document 6', 'FLAG_DOCUMENT_8': 'Gave document 8',
+    'EMERGENCYSTATE_MODE': 'Building in an emergency state', 'FONDKAPREMONT_MODE': 'Building repair fund',
+    'HOUSETYPE_MODE': 'Building type', 'WALLSMATERIAL_MODE': 'Wall material',
+  }) }}
+{%- endmacro %}
+
+{# The family (one reason, for a relationship manager) of each application column; the building
+   information (*_AVG, *_MODE) is "housing" #}
+{% macro application_column_family(column) -%}
+  {%- set families = {
+    'AMT_INCOME_TOTAL': 'income', 'AMT_CREDIT': 'loan', 'AMT_ANNUITY': 'loan', 'AMT_GOODS_PRICE': 'loan', 'NAME_CONTRACT_TYPE': 'loan',
+    'CNT_CHILDREN': 'family situation', 'CNT_FAM_MEMBERS': 'family situation', 'NAME_FAMILY_STATUS': 'family situation',
+    'CODE_GENDER': 'gender', 'DAYS_BIRTH': 'age', 'NAME_EDUCATION_TYPE': 'education',
+    'DAYS_EMPLOYED': 'employment', 'NAME_INCOME_TYPE': 'employment', 'OCCUPATION_TYPE': 'employment', 'ORGANIZATION_TYPE': 'employment',
+    'DAYS_REGISTRATION': 'identity and registration', 'DAYS_ID_PUBLISH': 'identity and registration',
+    'DAYS_LAST_PHONE_CHANGE': 'contact details', 'FLAG_OWN_CAR': 'assets', 'FLAG_OWN_REALTY': 'assets', 'OWN_CAR_AGE': 'assets',
+    'REGION_POPULATION_RELATIVE': 'region', 'REGION_RATING_CLIENT': 'region', 'REGION_RATING_CLIENT_W_CITY': 'region',
+    'HOUR_APPR_PROCESS_START': 'application circumstances', 'WEEKDAY_APPR_PROCESS_START': 'application circumstances',
+    'NAME_TYPE_SUITE': 'application circumstances', 'NAME_HOUSING_TYPE': 'housing',
+  } -%}
+  {%- if column in families %}{{ return(families[column]) }}{% endif -%}
+  {%- if column.startswith('EXT_SOURCE_') %}{{ return('external scores') }}{% endif -%}
+  {%- if column.startswith('FLAG_DOCUMENT_') %}{{ return('documents') }}{% endif -%}
+  {%- if column.startswith('FLAG_') %}{{ return('contact details') }}{% endif -%}
+  {%- if column.startswith(('REG_', 'LIVE_')) %}{{ return('address') }}{% endif -%}
+  {%- if column.endswith('_CNT_SOCIAL_CIRCLE') %}{{ return('social circle') }}{% endif -%}
+  {%- if column.startswith('AMT_REQ_') %}{{ return('credit bureau enquiries') }}{% endif -%}
+  {{ return('housing') }}
+{%- endmacro %}
+
+{# An application feature computed from several columns; `formula` says how, over Kaggle columns #}
+{% macro combined(name, sql, label, kind, unit, family, formula, risk_direction=none) -%}
+  {{ return(feature(name, sql, 'application', none, 'computed on the application', label, kind, unit, family,
+        formula=formula, risk_direction=risk_direction)) }}
+{%- endmacro %}
+
 {% macro application_feature_specs() -%}
   {%- set t = 'application' -%}
+  {%- set names = application_column_names() -%}
   {%- set specs = [] -%}
   {%- for c in application_numeric_columns() -%}
-    {%- do specs.append(feature('app_' ~ (c | lower), c | lower, t, c, 'value on the application',
-          'Application: ' ~ column_words(c) ~ (' (NULL for pensioners and unemployed)' if c == 'DAYS_EMPLOYED' else ''))) -%}
+    {%- set kind, unit = column_kind(c) -%}
+    {#- a higher external score is a lower risk: the one direction everybody knows -#}
+    {%- do specs.append(feature('app_' ~ (c | lower), c | lower, t, c,
+          'value on the application' ~ (' (NULL for pensioners and unemployed)' if c == 'DAYS_EMPLOYED' else ''),
+          names.get(c) or (column_words(c) | capitalize), kind, unit, application_column_family(c),
+          risk_direction=-1 if c.startswith('EXT_SOURCE_') else none)) -%}
   {%- endfor -%}
   {%- do specs.append(feature('app_days_employed_is_sentinel', 'days_employed_is_sentinel', t, 'DAYS_EMPLOYED',
-        'flag: DAYS_EMPLOYED was the 365243 placeholder', 'Application: no employment period (pensioner or unemployed)')) -%}
+        'flag: DAYS_EMPLOYED was the 365243 placeholder', 'No employment period (pensioner or unemployed)', 'flag', 'none', 'employment')) -%}
+  {%- set level_words = {('CODE_GENDER', 'F'): 'female', ('CODE_GENDER', 'M'): 'male'} -%}
   {%- for c, levels in application_category_levels().items() -%}
+    {%- set column_name = names.get(c) or (column_words(c) | capitalize) -%}
     {%- for level in levels -%}
+      {%- set words = level_words.get((c, level), level) -%}
+      {#- the one level of a yes/no column (FLAG_OWN_CAR = 'Y') is a flag: "Owns a car — yes" -#}
+      {%- set yes_no = levels | length == 1 -%}
       {%- do specs.append(feature('app_' ~ (c | lower) ~ '_' ~ slug(level),
             'case when ' ~ (c | lower) ~ " = '" ~ level ~ "' then 1 else 0 end", t, c,
-            'one-hot: 1 if the level is "' ~ level ~ '"', 'Application: ' ~ column_words(c) ~ ' is "' ~ level ~ '"')) -%}
+            'one-hot: 1 if the level is "' ~ level ~ '"', column_name if yes_no else column_name ~ ': ' ~ words,
+            'flag' if yes_no else 'one-hot', 'none', application_column_family(c), level=level, level_label=words)) -%}
     {%- endfor -%}
   {%- endfor -%}
   {%- set ext = ['ext_source_1', 'ext_source_2', 'ext_source_3'] -%}
@@ -130,43 +204,74 @@
   {%- set documents = [] -%}
   {%- for i in range(2, 22) %}{% do documents.append('flag_document_' ~ i) %}{% endfor -%}
   {%- set documents = '(' ~ documents | join(' + ') ~ ')' -%}
-  {%- set ratios = [
-      ('app_credit_to_income_ratio', safe_divide('amt_credit', 'amt_income_total'), 'Credit amount / income'),
-      ('app_annuity_to_income_ratio', safe_divide('amt_annuity', 'amt_income_total'), 'Annuity / income'),
-      ('app_annuity_to_credit_ratio', safe_divide('amt_annuity', 'amt_credit'), 'Payment rate: annuity / credit amount'),
-      ('app_goods_to_credit_ratio', safe_divide('amt_goods_price', 'amt_credit'), 'Goods price / credit amount'),
-      ('app_credit_minus_goods', 'amt_credit - amt_goods_price', 'Credit amount above the goods price'),
-      ('app_employed_to_age_ratio', safe_divide('days_employed', 'days_birth'), 'Share of life employed (employment / age)'),
-      ('app_income_per_person', safe_divide('amt_income_total', 'cnt_fam_members'), 'Income per family member'),
-      ('app_income_per_child', safe_divide('amt_income_total', '1 + cnt_children'), 'Income / (1 + children)'),
-      ('app_children_to_family_ratio', safe_divide('cnt_children', 'cnt_fam_members'), 'Children / family members'),
-      ('app_annuity_to_income_per_person_ratio', safe_divide('amt_annuity', safe_divide('amt_income_total', 'cnt_fam_members')), 'Annuity / income per family member'),
-      ('app_credit_term_years', safe_divide('amt_credit', 'amt_annuity * 12'), 'Credit length in years (credit / yearly annuity)'),
-      ('app_car_age_to_age_ratio', safe_divide('own_car_age', '-days_birth / 365.25'), 'Car age / client age'),
-      ('app_phone_change_to_age_ratio', safe_divide('days_last_phone_change', 'days_birth'), 'Days since phone change / age'),
-      ('app_registration_to_age_ratio', safe_divide('days_registration', 'days_birth'), 'Days since registration / age'),
-      ('app_id_publish_to_age_ratio', safe_divide('days_id_publish', 'days_birth'), 'Days since ID document / age'),
-      ('app_age_years', '-days_birth / 365.25', 'Age in years'),
-      ('app_employment_years', '-days_employed / 365.25', 'Years employed (NULL for pensioners and unemployed)'),
-      ('app_ext_source_mean', safe_divide('coalesce(ext_source_1, 0) + coalesce(ext_source_2, 0) + coalesce(ext_source_3, 0)', ext_n), 'External scores: average of those known'),
-      ('app_ext_source_min', least_of(ext), 'External scores: lowest'),
-      ('app_ext_source_max', greatest_of(ext), 'External scores: highest'),
-      ('app_ext_source_std', row_stddev(ext), 'External scores: spread (standard deviation)'),
-      ('app_ext_source_product', 'ext_source_1 * ext_source_2 * ext_source_3', 'External scores multiplied'),
-      ('app_ext_source_weighted', '(2 * ext_source_1 + ext_source_2 + 3 * ext_source_3) / 6', 'External scores, weighted average (weights 2, 1, 3; needs all three)'),
-      ('app_ext_source_missing_count', '3 - ' ~ ext_n, 'External scores missing (0-3)'),
-      ('app_ext_source_2_x_age', 'ext_source_2 * days_birth / -365.25', 'External score 2 x age'),
-      ('app_ext_source_3_to_age_ratio', safe_divide('ext_source_3', '-days_birth / 365.25'), 'External score 3 / age'),
-      ('app_document_count', documents, 'Documents provided'),
-      ('app_contact_flag_count', '(flag_mobil + flag_emp_phone + flag_work_phone + flag_cont_mobile + flag_phone + flag_email)', 'Contact channels given'),
-      ('app_address_mismatch_count', '(reg_region_not_live_region + reg_region_not_work_region + live_region_not_work_region + reg_city_not_live_city + reg_city_not_work_city + live_city_not_work_city)', 'Address mismatches (region, city)'),
-      ('app_bureau_enquiries_total', 'case when coalesce(' ~ enquiries | join(', ') ~ ') is not null then (coalesce(' ~ enquiries | join(', 0) + coalesce(') ~ ', 0)) end', 'Credit bureau enquiries in the last year'),
-      ('app_social_circle_default_rate_30', safe_divide('def_30_cnt_social_circle', 'obs_30_cnt_social_circle'), 'Social circle: share defaulted (30 days)'),
-      ('app_social_circle_default_rate_60', safe_divide('def_60_cnt_social_circle', 'obs_60_cnt_social_circle'), 'Social circle: share defaulted (60 days)'),
-  ] -%}
-  {%- for name, sql, label in ratios -%}
-    {%- do specs.append(feature(name, sql, t, none, 'ratio or combination of application columns', label)) -%}
-  {%- endfor -%}
+  {%- do specs.extend([
+      combined('app_credit_to_income_ratio', safe_divide('amt_credit', 'amt_income_total'), 'Credit amount / income',
+       'ratio', 'none', 'affordability', 'AMT_CREDIT / AMT_INCOME_TOTAL'),
+      combined('app_annuity_to_income_ratio', safe_divide('amt_annuity', 'amt_income_total'), 'Annuity / income',
+       'ratio', 'none', 'affordability', 'AMT_ANNUITY / AMT_INCOME_TOTAL'),
+      combined('app_annuity_to_credit_ratio', safe_divide('amt_annuity', 'amt_credit'), 'Payment rate: annuity / credit amount',
+       'ratio', 'none', 'affordability', 'AMT_ANNUITY / AMT_CREDIT'),
+      combined('app_goods_to_credit_ratio', safe_divide('amt_goods_price', 'amt_credit'), 'Goods price / credit amount',
+       'ratio', 'none', 'loan', 'AMT_GOODS_PRICE / AMT_CREDIT'),
+      combined('app_credit_minus_goods', 'amt_credit - amt_goods_price', 'Credit amount above the goods price',
+       'amount', 'currency', 'loan', 'AMT_CREDIT - AMT_GOODS_PRICE'),
+      combined('app_employed_to_age_ratio', safe_divide('days_employed', 'days_birth'), 'Share of life employed (employment / age)',
+       'share', 'share 0-1', 'employment', 'DAYS_EMPLOYED / DAYS_BIRTH'),
+      combined('app_income_per_person', safe_divide('amt_income_total', 'cnt_fam_members'), 'Income per family member',
+       'amount', 'currency', 'income', 'AMT_INCOME_TOTAL / CNT_FAM_MEMBERS'),
+      combined('app_income_per_child', safe_divide('amt_income_total', '1 + cnt_children'), 'Income / (1 + children)',
+       'amount', 'currency', 'income', 'AMT_INCOME_TOTAL / (1 + CNT_CHILDREN)'),
+      combined('app_children_to_family_ratio', safe_divide('cnt_children', 'cnt_fam_members'), 'Children / family members',
+       'ratio', 'none', 'family situation', 'CNT_CHILDREN / CNT_FAM_MEMBERS'),
+      combined('app_annuity_to_income_per_person_ratio', safe_divide('amt_annuity', safe_divide('amt_income_total', 'cnt_fam_members')),
+       'Annuity / income per family member', 'ratio', 'none', 'affordability', 'AMT_ANNUITY / (AMT_INCOME_TOTAL / CNT_FAM_MEMBERS)'),
+      combined('app_credit_term_years', safe_divide('amt_credit', 'amt_annuity * 12'), 'Credit length in years (credit / yearly annuity)',
+       'years', 'years', 'affordability', 'AMT_CREDIT / (12 * AMT_ANNUITY)'),
+      combined('app_car_age_to_age_ratio', safe_divide('own_car_age', '-days_birth / 365.25'), 'Car age / client age',
+       'ratio', 'none', 'assets', 'OWN_CAR_AGE / (-DAYS_BIRTH / 365.25)'),
+      combined('app_phone_change_to_age_ratio', safe_divide('days_last_phone_change', 'days_birth'), 'Days since phone change / age',
+       'ratio', 'none', 'contact details', 'DAYS_LAST_PHONE_CHANGE / DAYS_BIRTH'),
+      combined('app_registration_to_age_ratio', safe_divide('days_registration', 'days_birth'), 'Days since registration / age',
+       'ratio', 'none', 'identity and registration', 'DAYS_REGISTRATION / DAYS_BIRTH'),
+      combined('app_id_publish_to_age_ratio', safe_divide('days_id_publish', 'days_birth'), 'Days since ID document / age',
+       'ratio', 'none', 'identity and registration', 'DAYS_ID_PUBLISH / DAYS_BIRTH'),
+      combined('app_age_years', '-days_birth / 365.25', 'Age in years', 'years', 'years', 'age', '-DAYS_BIRTH / 365.25'),
+      combined('app_employment_years', '-days_employed / 365.25', 'Years employed', 'years', 'years', 'employment',
+       '-DAYS_EMPLOYED / 365.25 (NULL for pensioners and unemployed)'),
+      combined('app_ext_source_mean', safe_divide('coalesce(ext_source_1, 0) + coalesce(ext_source_2, 0) + coalesce(ext_source_3, 0)', ext_n),
+       'External scores: average of those known', 'score', 'score 0-1', 'external scores', 'average of the known EXT_SOURCE_1, _2, _3', -1),
+      combined('app_ext_source_min', least_of(ext), 'External scores: lowest', 'score', 'score 0-1', 'external scores',
+       'least of EXT_SOURCE_1, _2, _3', -1),
+      combined('app_ext_source_max', greatest_of(ext), 'External scores: highest', 'score', 'score 0-1', 'external scores',
+       'greatest of EXT_SOURCE_1, _2, _3', -1),
+      combined('app_ext_source_std', row_stddev(ext), 'External scores: spread (standard deviation)', 'score', 'none', 'external scores',
+       'standard deviation of the known EXT_SOURCE_1, _2, _3'),
+      combined('app_ext_source_product', 'ext_source_1 * ext_source_2 * ext_source_3', 'External scores multiplied', 'score', 'none',
+       'external scores', 'EXT_SOURCE_1 * EXT_SOURCE_2 * EXT_SOURCE_3', -1),
+      combined('app_ext_source_weighted', '(2 * ext_source_1 + ext_source_2 + 3 * ext_source_3) / 6',
+       'External scores, weighted average (weights 2, 1, 3; needs all three)', 'score', 'score 0-1', 'external scores',
+       '(2 * EXT_SOURCE_1 + EXT_SOURCE_2 + 3 * EXT_SOURCE_3) / 6', -1),
+      combined('app_ext_source_missing_count', '3 - ' ~ ext_n, 'External scores missing (0-3)', 'count', 'count', 'external scores',
+       'number of EXT_SOURCE_1, _2, _3 that are NULL'),
+      combined('app_ext_source_2_x_age', 'ext_source_2 * days_birth / -365.25', 'External score 2 x age', 'ratio', 'none', 'external scores',
+       'EXT_SOURCE_2 * (-DAYS_BIRTH / 365.25)'),
+      combined('app_ext_source_3_to_age_ratio', safe_divide('ext_source_3', '-days_birth / 365.25'), 'External score 3 / age',
+       'ratio', 'none', 'external scores', 'EXT_SOURCE_3 / (-DAYS_BIRTH / 365.25)'),
+      combined('app_document_count', documents, 'Documents provided', 'count', 'count', 'documents', 'FLAG_DOCUMENT_2 + ... + FLAG_DOCUMENT_21'),
+      combined('app_contact_flag_count', '(flag_mobil + flag_emp_phone + flag_work_phone + flag_cont_mobile + flag_phone + flag_email)',
+       'Contact channels given', 'count', 'count', 'contact details',
+       'FLAG_MOBIL + FLAG_EMP_PHONE + FLAG_WORK_PHONE + FLAG_CONT_MOBILE + FLAG_PHONE + FLAG_EMAIL'),
+      combined('app_address_mismatch_count', '(reg_region_not_live_region + reg_region_not_work_region + live_region_not_work_region + reg_city_not_live_city + reg_city_not_work_city + live_city_not_work_city)',
+       'Address mismatches (region, city)', 'count', 'count', 'address',
+       'REG_REGION_NOT_LIVE_REGION + REG_REGION_NOT_WORK_REGION + LIVE_REGION_NOT_WORK_REGION + REG_CITY_NOT_LIVE_CITY + REG_CITY_NOT_WORK_CITY + LIVE_CITY_NOT_WORK_CITY'),
+      combined('app_bureau_enquiries_total', 'case when coalesce(' ~ enquiries | join(', ') ~ ') is not null then (coalesce(' ~ enquiries | join(', 0) + coalesce(') ~ ', 0)) end',
+       'Credit bureau enquiries in the last year', 'count', 'count', 'credit bureau enquiries',
+       'AMT_REQ_CREDIT_BUREAU_HOUR + _DAY + _WEEK + _MON + _QRT + _YEAR (NULL when all are unknown)'),
+      combined('app_social_circle_default_rate_30', safe_divide('def_30_cnt_social_circle', 'obs_30_cnt_social_circle'),
+       'Social circle: share defaulted (30 days)', 'share', 'share 0-1', 'social circle', 'DEF_30_CNT_SOCIAL_CIRCLE / OBS_30_CNT_SOCIAL_CIRCLE'),
+      combined('app_social_circle_default_rate_60', safe_divide('def_60_cnt_social_circle', 'obs_60_cnt_social_circle'),
+       'Social circle: share defaulted (60 days)', 'share', 'share 0-1', 'social circle', 'DEF_60_CNT_SOCIAL_CIRCLE / OBS_60_CNT_SOCIAL_CIRCLE'),
+  ]) -%}
   {{ return(specs) }}
 {%- endmacro %}
 

@@ -1,23 +1,86 @@
 {#
   Feature specs: every feature of client_features is a dict made here, and the same dict gives
-  both its SQL (models) and its catalog row (feature_catalog). Nothing is listed twice.
-    name           column name in client_features (snake_case, source prefix)
-    sql            expression over the model's input rows (an aggregate for side tables)
-    source_table   raw table the value comes from
-    source_column  Kaggle column it is computed from (NULL for ratios and combinations of columns)
-    aggregation    how it is computed, in words
-    label          plain-language label for relationship managers
-    derived        true when the aggregated value is computed per row first (a lateness, a ratio): the
-                   source column's Kaggle description would not describe it
+  both its SQL (models) and its catalog row (feature_catalog). Nothing is listed twice; adding a
+  feature is one spec entry (the catalog, the docs of client_features and their tests follow).
+    name            column name in client_features (snake_case, source prefix)
+    sql             expression over the model's input rows (an aggregate for side tables)
+    source_table    raw table the value comes from
+    source_column   Kaggle column it is computed from (NULL for combinations of columns)
+    aggregation     how it is computed, in words
+    label           plain-language label for relationship managers ("Annual income", "Gender: female")
+    kind            what the value is, which says how to show it:
+                      amount         money (unit currency)
+                      ratio          one quantity over another, no unit
+                      share          a proportion 0-1 (shown as %)
+                      count          a number of things (credits, months, people)
+                      days           a number of days: a length or a lateness (unit days), or a date as days
+                                     from the application, negative before it (unit days from application)
+                      months         a date as months from the application (MONTHS_BALANCE)
+                      years          a length in years
+                      flag           0/1 (yes/no)
+                      one-hot        0/1: the category column is at `level`
+                      score          a rating or a normalised number (external scores, region rating)
+                      category_code  a number that names a category (hour of the day, calendar version)
+                      variance       a variance (squared units of the column)
+    unit            currency, days, days from application, months from application, years, share 0-1,
+                    count, score 0-1, rating 1-3, hour, none
+    level           the category level of a one-hot or share-of-level feature (as in the data); NULL otherwise
+    level_label     the level in words ("female" for F); NULL when level is NULL
+    family          the group of features a relationship manager would give as one reason ("external scores",
+                    "credit bureau", "affordability", ...)
+    risk_direction  expected direction of the risk as the value grows: 1, -1, or NULL when not known
+    formula         for a feature computed from several values (a ratio, a lateness), how, over Kaggle
+                    columns; per row of the source table when `aggregation` then summarises the rows
+  Columns are named, never picked by position: `derived(...)` dicts are bound to names before use.
 #}
 
 {% macro slug(text) -%}
   {{ return(modules.re.sub('[^a-z0-9]+', '_', (text | string | lower)).strip('_')) }}
 {%- endmacro %}
 
-{% macro feature(name, sql, source_table, source_column, aggregation, label, derived=false) -%}
+{% macro feature(name, sql, source_table, source_column, aggregation, label, kind, unit, family, level=none, level_label=none,
+                 formula=none, risk_direction=none) -%}
   {{ return({'name': name, 'sql': sql, 'source_table': source_table, 'source_column': source_column,
-             'aggregation': aggregation, 'label': label, 'derived': derived}) }}
+             'aggregation': aggregation, 'label': label, 'kind': kind, 'unit': unit, 'family': family, 'level': level,
+             'level_label': level_label if level_label is not none else level, 'formula': formula,
+             'risk_direction': risk_direction}) }}
+{%- endmacro %}
+
+{# The family of every side-table feature: the table a relationship manager would name #}
+{% macro table_family(source_table) -%}
+  {{ return({'bureau': 'credit bureau', 'bureau_balance': 'credit bureau', 'previous_application': 'previous applications',
+             'pos_cash_balance': 'POS/cash loans', 'installments_payments': 'instalment payments',
+             'credit_card_balance': 'card use'}[source_table]) }}
+{%- endmacro %}
+
+{# kind and unit of a Kaggle numeric column's values #}
+{% macro column_kind(column) -%}
+  {%- set explicit = {
+      'DAYS_BIRTH': ('days', 'days'), 'DAYS_EMPLOYED': ('days', 'days'), 'CREDIT_DAY_OVERDUE': ('days', 'days'),
+      'SK_DPD': ('days', 'days'), 'SK_DPD_DEF': ('days', 'days'),
+      'MONTHS_BALANCE': ('months', 'months from application'), 'OWN_CAR_AGE': ('years', 'years'),
+      'HOUR_APPR_PROCESS_START': ('category_code', 'hour'), 'NUM_INSTALMENT_VERSION': ('category_code', 'none'),
+      'REGION_RATING_CLIENT': ('score', 'rating 1-3'), 'REGION_RATING_CLIENT_W_CITY': ('score', 'rating 1-3'),
+      'REGION_POPULATION_RELATIVE': ('score', 'none'), 'RATE_DOWN_PAYMENT': ('share', 'share 0-1'),
+      'NFLAG_INSURED_ON_APPROVAL': ('flag', 'none'),
+  } -%}
+  {%- if column in explicit %}{{ return(explicit[column]) }}{% endif -%}
+  {%- if column.startswith(('CNT_', 'AMT_REQ_')) or column.endswith('_CNT_SOCIAL_CIRCLE') %}{{ return(('count', 'count')) }}{% endif -%}
+  {%- if column.startswith(('FLAG_', 'REG_', 'LIVE_')) %}{{ return(('flag', 'none')) }}{% endif -%}
+  {%- if column.startswith('AMT_') %}{{ return(('amount', 'currency')) }}{% endif -%}
+  {%- if column.startswith('DAYS_') %}{{ return(('days', 'days from application')) }}{% endif -%}
+  {#- the rest: EXT_SOURCE_* and the normalised building information -#}
+  {{ return(('score', 'score 0-1')) }}
+{%- endmacro %}
+
+{# kind and unit of an aggregate of values of a kind: a mean of 0/1 is a share, a total of dates a
+   number of days, a variance has squared units #}
+{% macro aggregate_kind(kind, unit, agg) -%}
+  {%- if agg == 'var' %}{{ return(('variance', 'none')) }}{% endif -%}
+  {%- if kind == 'flag' and agg == 'mean' %}{{ return(('share', 'share 0-1')) }}{% endif -%}
+  {%- if kind == 'flag' and agg == 'sum' %}{{ return(('count', 'count')) }}{% endif -%}
+  {%- if unit == 'days from application' and agg == 'sum' %}{{ return(('days', 'days')) }}{% endif -%}
+  {{ return((kind, unit)) }}
 {%- endmacro %}
 
 {# Readable words for a Kaggle column: a phrase for the columns the families aggregate and the social
@@ -83,12 +146,13 @@
 {#
   Numeric family: aggs over columns, optionally only over rows where `when` holds (a split or a
   window); `scope` (e.g. 'active') goes into the name, `scope_label` into the label.
-  columns: Kaggle column names, or dicts {name, sql, label} for derived per-row values.
+  columns: Kaggle column names, or derived(...) dicts {name, sql, label, kind, unit, formula} for
+  values computed per row.
 #}
 {% macro numeric_family(prefix, source_table, columns, aggs, scope_label, scope=none, when=none) -%}
   {#- words and SQL of each aggregate once per family, not per feature: a dbt macro call costs ~40 µs and
       the specs are rendered by several nodes of every build -#}
-  {%- set words, templates = {}, {} -%}
+  {%- set words, templates, family = {}, {}, table_family(source_table) -%}
   {%- for agg in aggs -%}
     {%- do words.update({agg: agg_words(agg)}) -%}
     {%- do templates.update({agg: agg_sql(agg, '__EXPR__')}) -%}
@@ -97,8 +161,10 @@
   {%- for c in columns -%}
     {%- if c is mapping -%}
       {%- set col_name, col_sql, col_label, source_column = c.name, c.sql, c.label, c.get('source_column') -%}
+      {%- set col_kind, formula = (c.kind, c.unit), c.formula -%}
     {%- else -%}
       {%- set col_name, col_sql, col_label, source_column = c | lower, c | lower, column_words(c), c -%}
+      {%- set col_kind, formula = column_kind(c), none -%}
     {%- endif -%}
     {%- set expr = col_sql if when is none else 'case when ' ~ when ~ ' then ' ~ col_sql ~ ' end' -%}
     {%- for agg in aggs -%}
@@ -106,9 +172,10 @@
       {%- set sql = templates[agg] | replace('__EXPR__', expr) -%}
       {#- a total over a split with no rows (a client whose credits are all closed) is 0, not unknown -#}
       {%- set sql = 'coalesce(' ~ sql ~ ', 0)' if when is not none and agg == 'sum' else sql -%}
+      {%- set kind, unit = aggregate_kind(col_kind[0], col_kind[1], agg) -%}
       {%- do specs.append(feature(name, sql, source_table, source_column,
             words[agg] ~ (' over ' ~ scope_label if scope_label else ''),
-            scope_label ~ ': ' ~ col_label ~ ' (' ~ words[agg] ~ ')', derived=c is mapping)) -%}
+            scope_label ~ ': ' ~ col_label ~ ' (' ~ words[agg] ~ ')', kind, unit, family, formula=formula)) -%}
     {%- endfor -%}
   {%- endfor -%}
   {{ return(specs) }}
@@ -119,21 +186,24 @@
 {% macro latest_family(prefix, source_table, columns, fields, order_by, n, scope, scope_label) -%}
   {%- set specs = [] -%}
   {%- for c in columns -%}
+    {%- set base = column_kind(c) -%}
+    {%- set kind, unit = aggregate_kind(base[0], base[1], 'mean') -%}
     {%- do specs.append(feature(prefix ~ '_' ~ scope ~ '_' ~ (c | lower) ~ '_mean', mean_of_latest(fields, c | lower, order_by, n),
-          source_table, c, 'average over ' ~ scope_label, scope_label ~ ': ' ~ column_words(c) ~ ' (average)')) -%}
+          source_table, c, 'average over ' ~ scope_label, scope_label ~ ': ' ~ column_words(c) ~ ' (average)',
+          kind, unit, table_family(source_table))) -%}
   {%- endfor -%}
   {{ return(specs) }}
 {%- endmacro %}
 
 {# Share of rows at each level of a category: <prefix>_<column>_<level>_share #}
 {% macro share_family(prefix, source_table, column, levels, scope_label) -%}
-  {%- set specs, words = [], column_words(column) -%}
+  {%- set specs, words, family = [], column_words(column), table_family(source_table) -%}
   {%- for level in levels -%}
     {%- set name = prefix ~ '_' ~ (column | lower) ~ '_' ~ slug(level) ~ '_share' -%}
     {%- do specs.append(feature(name,
           'avg(case when ' ~ (column | lower) ~ " = '" ~ level ~ "' then 1.0 else 0.0 end)",
           source_table, column, 'share of records with level "' ~ level ~ '"',
-          scope_label ~ ': share with ' ~ words ~ ' "' ~ level ~ '"')) -%}
+          scope_label ~ ': share with ' ~ words ~ ' "' ~ level ~ '"', 'share', 'share 0-1', family, level=level)) -%}
   {%- endfor -%}
   {{ return(specs) }}
 {%- endmacro %}
@@ -142,7 +212,7 @@
 {% macro count_feature(name, source_table, label, when=none) -%}
   {%- set sql = 'count(*)' if when is none else count_where(when) -%}
   {{ return(feature(name, 'cast(' ~ sql ~ ' as bigint)', source_table, none,
-        'number of records' ~ (' where ' ~ when if when else ''), label)) }}
+        'number of records' ~ (' where ' ~ when if when else ''), label, 'count', 'count', table_family(source_table))) }}
 {%- endmacro %}
 
 {# select-list rendering of specs #}

@@ -30,7 +30,8 @@ aggregated as (
         -- NULL when no month says anything about lateness (only C closed / X unknown)
         max(case when status in ('0', '1', '2', '3', '4', '5') then cast(status as integer) end) as worst_status
         {%- for s in ['0', '1', '2', '3', '4', '5', 'C', 'X'] %},
-        {{ safe_divide("coalesce(sum(case when status = '" ~ s ~ "' then months end), 0)", 'sum(months)') }} as status_{{ s | lower }}_share
+        {%- set months_in_status = "coalesce(sum(case when status = '" ~ s ~ "' then months end), 0)" %}
+        {{ safe_divide(months_in_status, 'sum(months)') }} as status_{{ s | lower }}_share
         {%- endfor %}
     from per_status
     group by sk_id_bureau

@@ -26,7 +26,9 @@ final as (
         -- An instalment with no payment is late by the days from its due date to the application
         -- (day 0), and was not paid before its due date (NULL: nothing to count).
         {{ greatest_of(['coalesce(days_last_payment, 0) - days_instalment', '0']) }} as days_past_due,
-        case when days_last_payment is not null then {{ greatest_of(['days_instalment - days_last_payment', '0']) }} end as days_before_due,
+        case
+            when days_last_payment is not null then {{ greatest_of(['days_instalment - days_last_payment', '0']) }}
+        end as days_before_due,
         {{ safe_divide('coalesce(amt_paid, 0)', 'amt_instalment') }} as paid_ratio,
         amt_instalment - coalesce(amt_paid, 0) as paid_diff
     from instalments

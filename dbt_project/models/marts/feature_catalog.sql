@@ -1,13 +1,19 @@
 -- One row per feature column of client_features, generated from the same specs that generate the
--- features (dbt_project/macros/features/), so it cannot drift from the table.
+-- features (dbt_project/macros/features/, format in specs.sql), so it cannot drift from the table.
 with specs as (
     select * from (values
     {%- for f in all_feature_specs() %}
-        ({{ loop.index }}, '{{ f.name }}', '{{ f.label | replace("'", "''") }}', '{{ f.source_table }}',
-         {{ "'" ~ f.source_column ~ "'" if f.source_column else 'cast(null as varchar)' }}, '{{ f.aggregation | replace("'", "''") }}',
-         {{ 'true' if f.derived else 'false' }}){{ ',' if not loop.last }}
+        {%- set t = [] %}
+        {%- for v in [f.label, f.source_column, f.aggregation, f.level, f.level_label, f.family, f.formula] %}
+            {%- do t.append("'" ~ (v | string | replace("'", "''")) ~ "'" if v is not none else 'cast(null as varchar)') %}
+        {%- endfor %}
+        ({{ loop.index }}, '{{ f.name }}', '{{ f.source_table }}', '{{ f.kind }}', '{{ f.unit }}', {{ t | join(', ') }},
+         {{ f.risk_direction if f.risk_direction is not none else 'cast(null as integer)' }}){{ ',' if not loop.last }}
     {%- endfor %}
-    ) as t(position, feature, label, source_table, source_column, aggregation, derived)
+    ) as t(  -- noqa: AL05, LT01
+        position, feature, source_table, kind, unit, label, source_column, aggregation, level, level_label, family, formula,
+        risk_direction
+    )
 ),
 
 column_descriptions as (
@@ -19,11 +25,18 @@ final as (
         specs.position,
         specs.feature,
         specs.label,
+        specs.kind,
+        specs.unit,
+        specs.level,
+        specs.level_label,
+        specs.family,
+        cast(specs.risk_direction as integer) as risk_direction,
+        specs.formula,
         specs.source_table,
         specs.source_column,
         specs.aggregation,
         case
-            when specs.derived then specs.label || coalesce(' (computed from ' || specs.source_column || ')', '') || '.'
+            when specs.formula is not null then specs.label || '. Formula: ' || specs.formula || ' (' || specs.aggregation || ').'
             when column_descriptions.description is null then specs.label || '.'
             else rtrim(column_descriptions.description, '. ') || '. Feature: ' || specs.aggregation || '.'
         end as description
