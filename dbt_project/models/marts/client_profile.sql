@@ -21,7 +21,7 @@ described as (
             when -days_birth / 365.25 < 50 then '40-49'
             when -days_birth / 365.25 < 60 then '50-59'
             else '60+'
-        end as enum ('<30', '30-39', '40-49', '50-59', '60+')) as age_band,
+        end as enum('<30', '30-39', '40-49', '50-59', '60+')) as age_band,
         amt_income_total as income_total,
         amt_credit as credit_amount,
         amt_annuity as annuity,

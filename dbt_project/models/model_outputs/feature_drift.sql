@@ -21,7 +21,9 @@ with base as (
 edges as (
     select
     {%- for f in features %}
-        list_distinct(quantile_disc("{{ f }}", [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9])) as "{{ f }}"{{ ',' if not loop.last }}
+        list_distinct(
+            quantile_disc("{{ f }}", [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9])
+        ) as "{{ f }}"{{ ',' if not loop.last }}
     {%- endfor %}
     from base where is_train
 ),
@@ -31,8 +33,10 @@ binned as (
     select
         b.is_train
     {%- for f in features %},
-        case when b."{{ f }}" is null or isnan(b."{{ f }}") then -1 else
-            {% for k in range(1, 10) %}coalesce((b."{{ f }}" > e."{{ f }}"[{{ k }}])::integer, 0){{ ' + ' if not loop.last }}{% endfor %}
+        case when b."{{ f }}" is null or isnan(b."{{ f }}") then -1 else 0
+            {%- for k in range(1, 10) %}
+            + coalesce((b."{{ f }}" > e."{{ f }}"[{{ k }}])::integer, 0)
+            {%- endfor %}
         end as "{{ f }}"
     {%- endfor %}
     from base b cross join edges e
