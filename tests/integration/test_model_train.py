@@ -71,8 +71,8 @@ def test_run_writes_model_directory_and_every_table(trained):
     assert (n, clients, runs, ranks) == (2300 * 10, 2300, 1, 10)
     assert (
         con.execute(
-            "select count(*) from (select sk_id_curr, bool_and(abs_effect >= next) ok from (select sk_id_curr, abs(effect) abs_effect, "
-            "lead(abs(effect), 1, 0) over (partition by sk_id_curr order by rank) next from client_reasons) group by 1) where not ok"
+            "select count(*) from (select sk_id_curr, bool_and(abs_effect >= next_abs) as ok from (select sk_id_curr, abs(effect) abs_effect, "
+            "lead(abs(effect), 1, 0) over (partition by sk_id_curr order by rank) as next_abs from client_reasons) group by 1) where not ok"
         ).fetchone()[0]
         == 0
     )
