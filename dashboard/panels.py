@@ -667,6 +667,8 @@ def fairness_rows(rows: list[dict]):
         df["n"] = df["n"].map(format_value)
     if "attribute" in df:
         df["attribute"] = df["attribute"].map(lambda a: FILTER_LABELS.get(a, a))
+    if "group" in df:
+        df["group"] = df["group"].fillna("unknown")  # NULL in client_profile
     return df.rename(columns=FAIRNESS_HEADERS)
 
 

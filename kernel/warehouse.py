@@ -16,11 +16,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from kernel.errors import ScoringError
 from kernel.settings import Settings
+
+if TYPE_CHECKING:
+    import sqlalchemy
 
 LOCK_NAME = ".writer.lock"
 
@@ -228,3 +232,83 @@ class WarehouseReader:
     @property
     def stamp(self) -> _Stamp | None:
         return self._stamp
+
+
+def engine(settings: Settings | None = None) -> sqlalchemy.Engine:
+    """The door for BI tools and notebooks: a SQLAlchemy engine (duckdb-engine) on the published
+    warehouse, read-only, e.g. `pandas.read_sql("select * from client_reasons where sk_id_curr = 100086", engine())`.
+
+    The model tables stay in model.duckdb: an event listener attaches it (as `model`, and raw.duckdb as
+    `raw`) on every new connection, so the documented views over them (client_scores, client_reasons,
+    feature_drift, ...) and the staging views answer. No connection pool: each connection opens the newest
+    publication, where a pooled one would keep the file it first opened. Column comments come with
+    reflection (`sqlalchemy.inspect(engine).get_columns("client_scores")`)."""
+    import sqlalchemy  # here: the dbt plugin and the app import this module without needing it
+
+    s = settings or Settings()
+    if not s.features_db.exists():
+        raise ScoringError(f"{s.features_db}: no published warehouse; run `scoring build` first")
+    eng = sqlalchemy.create_engine(
+        f"duckdb:///{s.features_db}",
+        connect_args={"read_only": True, "config": {"threads": s.duckdb_threads, "memory_limit": s.duckdb_memory_limit}},
+        poolclass=sqlalchemy.pool.NullPool,
+    )
+
+    @sqlalchemy.event.listens_for(eng, "connect")
+    def attach_model_and_raw(dbapi_connection, _record) -> None:
+        for alias, path in (("model", s.model_db), ("raw", s.raw_db)):
+            if path.exists():
+                dbapi_connection.execute(f"ATTACH {sql_literal(str(path))} AS {alias} (READ_ONLY)")
+
+    _reflect_from_duckdb(eng.dialect)
+    return eng
+
+
+def _reflect_from_duckdb(dialect) -> None:
+    """Reflection from duckdb_columns(), with comments. SQLAlchemy >= 2.0.45 reflects columns with a query
+    on pg_catalog.pg_collation and keys with casts to REGCLASS, neither of which DuckDB's pg_catalog
+    emulates (duckdb/duckdb#22069, Mause/duckdb_engine#1379): `inspect()` and `MetaData.reflect()` fail
+    without this. The warehouse declares no keys, indexes or table options (dbt tests the keys), so those
+    reflect as none."""
+    import sqlalchemy
+
+    names = {**dialect.ischema_names, "double": sqlalchemy.Double, "float": sqlalchemy.Float}
+
+    def columns(connection, schema):
+        return connection.execute(
+            sqlalchemy.text(
+                "select table_name, column_name, lower(data_type), is_nullable, comment from duckdb_columns() "
+                "where database_name = current_database() and schema_name = :schema order by table_name, column_index"
+            ),
+            {"schema": schema or "main"},
+        ).fetchall()
+
+    def get_multi_columns(connection, schema=None, filter_names=None, **kw):
+        out: dict = {}
+        for table, column, data_type, nullable, comment in columns(connection, schema):
+            if not filter_names or table in filter_names:
+                col_type = names.get(data_type, sqlalchemy.types.NullType)
+                out.setdefault((schema, table), []).append(
+                    {
+                        "name": column,
+                        "type": col_type(),
+                        "nullable": nullable,
+                        "default": None,
+                        "autoincrement": False,
+                        "comment": comment,
+                    }
+                )
+        return out.items()
+
+    def none_of(default):
+        def get_multi(connection, schema=None, filter_names=None, **kw):
+            tables = {t for t, *_ in columns(connection, schema) if not filter_names or t in filter_names}
+            return [((schema, t), default()) for t in sorted(tables)]
+
+        return get_multi
+
+    dialect.get_multi_columns = get_multi_columns
+    dialect.get_multi_pk_constraint = none_of(lambda: {"constrained_columns": [], "name": None})
+    dialect.get_multi_table_options = none_of(dict)
+    for kind in ("foreign_keys", "indexes", "unique_constraints", "check_constraints"):
+        setattr(dialect, f"get_multi_{kind}", none_of(list))

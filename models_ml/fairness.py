@@ -11,12 +11,14 @@ from models_ml.costs import confusion
 def fairness_table(
     groups: pd.DataFrame, y: np.ndarray, proba: np.ndarray, threshold: float, attributes: tuple[str, ...] = ("gender", "age_band")
 ) -> pd.DataFrame:
-    """One row per (attribute, group); `groups` is aligned with y and proba."""
+    """One row per (attribute, group); `groups` is aligned with y and proba. Clients whose group is NULL
+    in client_profile form the group NULL (None), as in SQL."""
     rows = []
     for attr in attributes:
-        values = groups[attr].astype("object").where(groups[attr].notna(), "unknown").astype(str).to_numpy()
-        for g in sorted(set(values)):
-            mask = values == g
+        missing = groups[attr].isna().to_numpy()
+        values = groups[attr].astype("object").where(~missing, "").astype(str).to_numpy()
+        for g in sorted(set(values[~missing])) + ([None] if missing.any() else []):
+            mask = missing if g is None else (values == g) & ~missing
             c = confusion(y[mask], proba[mask], threshold)
             rows.append(
                 {

@@ -11,6 +11,7 @@ import json
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
@@ -39,10 +40,11 @@ from models_ml.data import (
     train_profile,
 )
 from models_ml.decision import decisions, probability
-from models_ml.explain import global_importance
+from models_ml.explain import global_importance, principal_reasons
 from models_ml.fairness import fairness_table
 from models_ml.neighbours import NeighbourSpace
-from models_ml.tables import write_model_db
+from models_ml.tables import warehouse_build_id, write_model_db
+from pipeline.build import build_model_outputs
 
 
 @dataclass
@@ -73,6 +75,7 @@ class Mart:
     profile: pd.DataFrame  # gender and age band of the train rows
     test_ids: np.ndarray
     X_test: np.ndarray
+    build_id: str | None  # warehouse_build.invocation_id of the warehouse read
 
 
 @dataclass
@@ -123,9 +126,10 @@ def read_mart(settings: Settings) -> Mart:
         labels = feature_labels(con)
         profile = train_profile(con)
         test_ids, X_test = load_unlabelled(con, features)
+        build_id = warehouse_build_id(con)
     finally:
         con.close()
-    return Mart(data, labels, profile, test_ids, X_test)
+    return Mart(data, labels, profile, test_ids, X_test, build_id)
 
 
 def make_folds(y: np.ndarray, config: TrainConfig) -> list:
@@ -273,6 +277,24 @@ def score_clients(booster: lgb.Booster, calibrator: Calibrator, mart: Mart, spac
     return scores
 
 
+def explain_clients(booster: lgb.Booster, mart: Mart, describe: Callable[[str, float | None], str] | None) -> pd.DataFrame:
+    """client_reasons: every client's principal reasons in the API's order and words (`describe(feature,
+    value)` is the API's wording, passed by the CLI; without it, the feature's label)."""
+    t0 = time.perf_counter()
+    data = mart.data
+    parts = [principal_reasons(booster, data.X, data.ids, data.features)]
+    if len(mart.test_ids):
+        parts.append(principal_reasons(booster, mart.X_test, mart.test_ids, data.features))
+    df = pd.concat(parts, ignore_index=True)
+    values = [None if np.isnan(v) else float(v) for v in df["value"]]
+    words = describe or (lambda feature, value: mart.labels.get(feature, feature))
+    df.insert(2, "reason", [words(f, v) for f, v in zip(df["feature"], values)])
+    # One feature per reason today; a list, because a reason may come to group several.
+    df.insert(3, "features", [[f] for f in df.pop("feature")])
+    log(f"train: reasons of {len(data.ids) + len(mart.test_ids):,} clients in {time.perf_counter() - t0:.1f} s")
+    return df.sort_values(["sk_id_curr", "rank"], kind="mergesort", ignore_index=True)
+
+
 @dataclass
 class Run:
     """Everything one training run produced; its record (run.json) and model tables are read from here."""
@@ -294,6 +316,7 @@ class Run:
     importance: pd.DataFrame
     space: NeighbourSpace
     scores: Scores
+    reasons: pd.DataFrame
     seconds: float
 
     def record(self) -> dict:
@@ -355,6 +378,7 @@ class Run:
             "data_fingerprint": self.fingerprint,
             "seconds": self.seconds,
             "config_json": json.dumps(jsonable(self.config.to_dict()), sort_keys=True),
+            "warehouse_build_id": self.mart.build_id,
         }
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -370,6 +394,8 @@ class Run:
                 "decision": decisions(s.probability, self.threshold.value),
                 "run_id": self.run_id,
                 "oof_probability": oof,
+                # the decision the threshold, calibration and fairness tables count (train rows only)
+                "oof_decision": np.where(np.isnan(oof), None, decisions(np.nan_to_num(oof), self.threshold.value)),
             }
         ).sort_values("sk_id_curr", kind="mergesort")
         return {
@@ -379,6 +405,7 @@ class Run:
             "calibration": self.evaluation.reliability,
             "fairness": self.evaluation.fairness,
             "roc_curve": self.evaluation.roc,
+            "client_reasons": self.reasons,
         }
 
     def result(self) -> TrainResult:
@@ -417,15 +444,19 @@ def persist(run: Run) -> None:
         raise
 
 
-def train(settings: Settings, config: TrainConfig | None = None) -> TrainResult:
-    """Train and publish a model; one writer at a time per warehouse, and a killed run's leftovers go first."""
+def train(
+    settings: Settings, config: TrainConfig | None = None, describe: Callable[[str, float | None], str] | None = None
+) -> TrainResult:
+    """Train and publish a model, then build its outputs with dbt; one writer at a time per warehouse, and
+    a killed run's leftovers go first. `describe(feature, value)`: the API's wording of a reason, for
+    client_reasons (the CLI passes it)."""
     with writer_lock(settings):
         remove_leftovers(settings.model_db)
         registry.remove_leftovers(settings)
-        return _train(settings, config)
+        return _train(settings, config, describe)
 
 
-def _train(settings: Settings, config: TrainConfig | None = None) -> TrainResult:
+def _train(settings: Settings, config: TrainConfig | None, describe: Callable[[str, float | None], str] | None) -> TrainResult:
     config = config or TrainConfig()
     started = time.perf_counter()
     mart = read_mart(settings)
@@ -451,6 +482,7 @@ def _train(settings: Settings, config: TrainConfig | None = None) -> TrainResult
     importance = explain(booster, data, mart.labels, config)
     space = neighbour_space(data, importance, config)
     scores = score_clients(booster, calibrator, mart, space)
+    reasons = explain_clients(booster, mart, describe)
 
     now = datetime.now(UTC)
     run = Run(
@@ -471,18 +503,24 @@ def _train(settings: Settings, config: TrainConfig | None = None) -> TrainResult
         importance=importance,
         space=space,
         scores=scores,
+        reasons=reasons,
         seconds=time.perf_counter() - started,
     )
     persist(run)
+    log(f"train: run {run.run_id} in service")
+    # The model is in service; dbt now builds and tests what reads its tables (and publishes them).
+    build_model_outputs(settings)
     result = run.result()
     result.seconds = round(time.perf_counter() - started, 2)
-    log(f"train: run {run.run_id} in service ({result.seconds:.1f} s)")
+    log(f"train: run {run.run_id} in service, model outputs built ({result.seconds:.1f} s)")
     return result
 
 
-def train_cli(settings: Settings, as_json: bool = False, seed: int | None = None) -> int:
+def train_cli(
+    settings: Settings, as_json: bool = False, seed: int | None = None, describe: Callable[[str, float | None], str] | None = None
+) -> int:
     config = TrainConfig().with_seed(seed)
-    result = train(settings, config)
+    result = train(settings, config, describe)
     if as_json:
         print(json.dumps(jsonable(result.to_json())), file=sys.stdout, flush=True)
     else:

@@ -1,8 +1,8 @@
 """`scoring build`: build, test and publish the feature warehouse with dbt (programmatically).
 
-dbt does everything itself (profiles.yml + pipeline/dbt_plugin.py): it builds into a fresh file under
-`build/`, runs every test and unit test, and its on-run-end hook publishes `scoring.duckdb` only if
-all passed. This module checks the inputs, points dbt at the warehouse, shows progress on stderr and
+dbt does everything itself (profiles.yml + pipeline/dbt_plugin.py): it builds into its persistent
+target `build/target.duckdb`, runs every test and unit test, and its on-run-end hook publishes a copy as
+`scoring.duckdb` only if all passed (exactly what a bare `dbt build` does). This module checks the inputs, points dbt at the warehouse, shows progress on stderr and
 turns a failure into one ScoringError line naming the failing model or test.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 from kernel.errors import ScoringError
 from kernel.progress import log
 from kernel.settings import PROJECT_ROOT, Settings
-from kernel.warehouse import remove_quietly, writer_lock
+from kernel.warehouse import writer_lock
 
 FAILED = {"error", "fail", "runtime error", "skipped"}
 _ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
@@ -96,7 +96,7 @@ def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None 
     # The Kaggle descriptions seed has an unnamed first column; agate names it `a` (documented).
     warnings.filterwarnings("ignore", message="Column 0 has no name")
     # dbt-duckdb keeps its DuckDB connection in a class attribute across invocations in one process;
-    # close it so every run opens a fresh build file (and no file stays locked afterwards).
+    # close it so that no file stays locked afterwards (and a new run sees a new model.duckdb).
     _close_dbt_duckdb(DuckDBConnectionManager)
     try:
         return dbtRunner(callbacks=[_Progress()]).invoke(dbt_args(settings, command, extra))
@@ -135,13 +135,11 @@ def build(settings: Settings, extra_args: list[str] | None = None) -> BuildRepor
     if not settings.raw_db.exists():
         raise ScoringError(f"{settings.raw_db}: no raw tables; run `scoring ingest DIR` first")
     with writer_lock(settings):
-        from pipeline.dbt_plugin import remove_old_builds
+        from pipeline.dbt_plugin import remove_old_copies, remove_spill_files
 
-        remove_old_builds(None, settings.build_dir)  # what a killed build left
-        try:
-            return _build(settings, extra_args)
-        finally:
-            _remove_this_build()  # also when dbt itself raised (disk full): no failed build left on the disk
+        remove_old_copies(settings.build_dir)  # what a killed build left
+        remove_spill_files(settings.build_dir)
+        return _build(settings, extra_args)
 
 
 def _build(settings: Settings, extra_args: list[str] | None) -> BuildReport:
@@ -155,16 +153,7 @@ def _build(settings: Settings, extra_args: list[str] | None) -> BuildReport:
     seconds = time.perf_counter() - started
     nodes = _nodes(res.result)
     write_node_report(settings.build_dir / LAST_BUILD_REPORT, nodes, seconds)
-    failed = [n for n in nodes if n.status in FAILED and n.status != "skipped"]
-    if failed:
-        first = failed[0]
-        raise ScoringError(f"dbt {first.kind} {first.name}: {first.status}: {_first_line(first.message)} (nothing published)")
-    if isinstance(res.exception, KeyboardInterrupt):
-        raise KeyboardInterrupt  # Ctrl-C: the CLI says "interrupted; nothing published" and exits 130
-    if res.exception is not None:
-        raise ScoringError(f"dbt build: {_first_line(res.exception)} (nothing published)")
-    if not res.success:
-        raise ScoringError("dbt build: did not succeed (nothing published)")
+    _raise_on_failure(res, nodes)
     after = published.stat().st_mtime_ns if published.exists() else None
     if after is None or after == before:
         raise ScoringError(f"{published}: dbt build passed but did not publish the warehouse")
@@ -173,15 +162,44 @@ def _build(settings: Settings, extra_args: list[str] | None) -> BuildReport:
     return report
 
 
+def _raise_on_failure(res, nodes: tuple[NodeResult, ...], context: str = "") -> None:
+    failed = [n for n in nodes if n.status in FAILED and n.status != "skipped"]
+    if failed:
+        first = failed[0]
+        raise ScoringError(
+            f"{context}dbt {first.kind} {first.name}: {first.status}: {_first_line(first.message)} (nothing published)"
+        )
+    if isinstance(res.exception, KeyboardInterrupt):
+        raise KeyboardInterrupt  # Ctrl-C: the CLI says "interrupted; nothing published" and exits 130
+    if res.exception is not None:
+        raise ScoringError(f"{context}dbt build: {_first_line(res.exception)} (nothing published)")
+    if not res.success:
+        raise ScoringError(f"{context}dbt build: did not succeed (nothing published)")
+
+
+MODEL_OUTPUTS = "tag:model_outputs"
+
+
+def build_model_outputs(settings: Settings) -> None:
+    """After `scoring train` published model.duckdb: `dbt build --select tag:model_outputs` (the
+    documented views of the model tables, client_reasons, feature_drift and their tests), which
+    publishes the warehouse with them. Skipped, saying why, on a warehouse dbt did not build."""
+    from pipeline.dbt_plugin import target_path
+
+    if not target_path(settings.warehouse).exists() or not settings.raw_db.exists():
+        log(f"train: model outputs not built: {settings.warehouse} has no dbt target (run `scoring build` to build it)")
+        return
+    started = time.perf_counter()
+    res = run_dbt(settings, "build", ["--select", MODEL_OUTPUTS, "--no-write-json"])
+    nodes = _nodes(res.result)
+    _raise_on_failure(res, nodes, "model outputs: ")
+    log(
+        f"train: model outputs: {sum(1 for n in nodes if n.kind == 'model')} models and their tests built and published "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+
+
 def write_node_report(path: Path, nodes: tuple[NodeResult, ...], seconds: float) -> None:
     """Status and seconds of every node of the last build (passed or not), for users and benchmarks."""
     rows = [{"name": n.name, "kind": n.kind, "status": n.status, "seconds": round(n.seconds, 3)} for n in nodes]
     path.write_text(json.dumps({"seconds": round(seconds, 3), "nodes": rows}, indent=1) + "\n")
-
-
-def _remove_this_build() -> None:
-    """The build file of this run is no longer needed (renamed into place if published, else failed)."""
-    from pipeline import dbt_plugin
-
-    if dbt_plugin.LAST_BUILD is not None:
-        remove_quietly(dbt_plugin.LAST_BUILD)

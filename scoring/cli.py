@@ -136,8 +136,9 @@ def dispatch(args: argparse.Namespace) -> int:
         build(settings)
     elif args.command == "train":
         from models_ml.train import train_cli
+        from service.scoring_service import reason_describer
 
-        return train_cli(settings, as_json=args.json, seed=args.seed)
+        return train_cli(settings, as_json=args.json, seed=args.seed, describe=reason_describer(settings))
     elif args.command == "serve":
         from app import serve
 

@@ -79,6 +79,17 @@ def _client_id(client_id) -> int:
         raise InvalidField(f"id: {client_id!r} is not a client id (a whole number)") from None
 
 
+def reason_text(info: presentation.FeatureInfo, value) -> str:
+    """A reason as the API words it ("label — value"); client_reasons.reason is the same text."""
+    return presentation.describe(info, value)
+
+
+def reason_describer(settings: Settings) -> Callable[[str, float | None], str]:
+    """describe(feature, value) for `scoring train`'s client_reasons, on the published feature_catalog."""
+    service = ScoringService(settings)
+    return lambda feature, value: reason_text(service._info(feature), value)
+
+
 class ScoringService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -348,7 +359,7 @@ class ScoringService:
         for c in exp["contributions"]:
             info = self._info(c["feature"], c["label"])
             c["value_text"] = presentation.value(info, c["value"])
-            c["text"] = presentation.describe(info, c["value"])
+            c["text"] = reason_text(info, c["value"])
         exp["summary"] = presentation.summary(exp["contributions"][:SUMMARY_CONTRIBUTIONS], catalog, p, model.threshold)
         unlisted = exp["contributions"][top:]
         exp["contributions"] = exp["contributions"][:top]
@@ -442,8 +453,8 @@ class ScoringService:
         cur = self._cur()
         tables = {}
         for name in ("roc_curve", "threshold_curve", "calibration", "fairness"):
-            try:
-                df = cur.execute(f"select * from model.{name}").df()
+            try:  # the tables keep every run: this run's rows, without the key
+                df = cur.execute(f"select * exclude (run_id) from model.{name} where run_id = ?", [model.run_id]).df()
                 tables[name] = [{k: jsonable(v) for k, v in row.items()} for row in df.to_dict("records")]
             except Exception:
                 tables[name] = []
@@ -464,10 +475,11 @@ class ScoringService:
         }
 
     def importance(self, limit: int | None = None) -> list[dict]:
-        sql = "select feature, label, mean_abs_shap, rank from model.global_importance order by rank"
+        model, _ = self._model()
+        sql = "select feature, label, mean_abs_shap, rank from model.global_importance where run_id = ? order by rank"
         if limit:
             sql += f" limit {int(limit)}"
-        rows = self._cur().execute(sql).fetchall()
+        rows = self._cur().execute(sql, [model.run_id]).fetchall()
         return [
             {"feature": f, "label": presentation.label(self._info(f, lbl)), "mean_abs_shap": float(v), "rank": int(r)}
             for f, lbl, v, r in rows

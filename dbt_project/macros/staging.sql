@@ -20,3 +20,29 @@
     {{ item }}{{ ',' if not loop.last }}
   {%- endfor %}
 {%- endmacro %}
+
+{#
+  post-hook of the staging views: every column that the model's YAML does not describe gets, as its
+  comment (duckdb_columns().comment), Kaggle's description of the raw column it comes from (the source's
+  YAML, generated from the descriptions seed), so that analysts see what each column means in SQL.
+#}
+{% macro comment_columns_from_sources() %}
+  {%- if execute -%}
+    {%- set kaggle = {} -%}
+    {%- for source_name, table in model.sources -%}
+      {%- for node in graph.sources.values() if node.source_name == source_name and node.name == table -%}
+        {%- for name, col in node.columns.items() if col.description -%}
+          {%- do kaggle.setdefault(name | lower, col.description) -%}
+        {%- endfor -%}
+      {%- endfor -%}
+    {%- endfor -%}
+    {%- set statements = [] -%}
+    {%- for col in adapter.get_columns_in_relation(this) -%}
+      {%- set documented = model.columns.get(col.name) -%}
+      {%- if not (documented and documented.description) and col.name in kaggle -%}
+        {%- do statements.append("comment on column " ~ this ~ '."' ~ col.name ~ '" is ' ~ "'" ~ (kaggle[col.name] | replace("'", "''")) ~ "'") -%}
+      {%- endif -%}
+    {%- endfor -%}
+    {{ return(statements | join(';\n')) }}
+  {%- endif -%}
+{% endmacro %}

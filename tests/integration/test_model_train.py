@@ -31,6 +31,7 @@ MODEL_TABLES = {
     "roc_curve",
     "client_vectors",
     "client_rows",
+    "client_reasons",
 }
 
 
@@ -63,6 +64,22 @@ def test_run_writes_model_directory_and_every_table(trained):
     assert len(record["neighbour_space"]["features"]) == 8
     con = _model_con(settings)
     assert {t for (t,) in con.execute("show tables").fetchall()} == MODEL_TABLES
+    # every client's principal reasons, strongest first, the run in service
+    n, clients, runs, ranks = con.execute(
+        "select count(*), count(distinct sk_id_curr), count(distinct run_id), max(rank) from client_reasons"
+    ).fetchone()
+    assert (n, clients, runs, ranks) == (2300 * 10, 2300, 1, 10)
+    assert (
+        con.execute(
+            "select count(*) from (select sk_id_curr, bool_and(abs_effect >= next_abs) as ok from (select sk_id_curr, abs(effect) abs_effect, "
+            "lead(abs(effect), 1, 0) over (partition by sk_id_curr order by rank) as next_abs from client_reasons) group by 1) where not ok"
+        ).fetchone()[0]
+        == 0
+    )
+    # per-run tables keyed by run; the warehouse build is recorded when there is one (none in this synthetic file)
+    for table in ("global_importance", "fairness", "threshold_curve", "calibration", "roc_curve"):
+        assert con.execute(f"select count(*) from {table} where run_id = ?", [result.run_id]).fetchone()[0] > 0, table
+    assert con.execute("select count(*) from fairness where \"group\" = 'unknown'").fetchone()[0] == 0
     assert con.execute("select count(*), count(distinct sk_id_curr), sum(is_train::int) from client_scores").fetchone() == (
         2300,
         2300,
@@ -77,7 +94,9 @@ def test_run_writes_model_directory_and_every_table(trained):
     )
     assert con.execute("select distinct run_id from client_scores").fetchall() == [(result.run_id,)]
     assert con.execute("select typeof(vec) from client_vectors limit 1").fetchone()[0] == "FLOAT[8]"
-    best = con.execute("select threshold from threshold_curve order by cost_per_client, threshold limit 1").fetchone()[0]
+    best = con.execute(
+        "select threshold from threshold_curve where run_id = ? order by cost_per_client, threshold limit 1", [result.run_id]
+    ).fetchone()[0]
     assert np.isclose(best, result.threshold)
     assert con.execute("select count(distinct attribute) from fairness").fetchone()[0] == 2
     assert con.execute("select count(*) from model_runs where run_id = ?", [result.run_id]).fetchone()[0] == 1
@@ -134,7 +153,7 @@ def test_failed_run_leaves_current_model_and_tables(trained, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("injected failure while writing the model tables")
 
-    monkeypatch.setattr(tables, "_vectors_arrow", boom)
+    monkeypatch.setattr(tables, "_fixed_size_list", boom)
     with pytest.raises(RuntimeError, match="injected"):
         train(settings, FAST)
     assert registry.current_run_id(settings) == result.run_id

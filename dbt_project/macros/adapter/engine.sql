@@ -69,24 +69,20 @@ list_avg(list_transform(max_by({ {%- for name, expr in fields.items() %}'{{ name
   case when {{ n }} > 1 then sqrt(greatest(({{ ss }} - {{ s }} * {{ s }} / {{ n }}) / ({{ n }} - 1), 0)) end
 {%- endmacro %}
 
-{# on-run-end, once everything passed: make the finished build database the one readers open.
-   DuckDB: checkpoint the build file, close it (detach releases dbt's writer lock), then the plugin
-   (pipeline/dbt_plugin.py, alias scoring_warehouse) renames it over the published file: no copy.
-   dbt-duckdb hands a plugin's `store` the path given here, in Python (a SQL function would cost a
-   pandas import). Nothing runs on the build database after this. #}
+{# on-run-end, once everything passed: make the dbt target the database readers open.
+   DuckDB: checkpoint the target (everything is in the file, the write-ahead log is empty), then the
+   plugin (pipeline/dbt_plugin.py, alias scoring_warehouse) copies it and renames the copy over the
+   published file. dbt-duckdb hands a plugin's `store` the path given here, in Python (a SQL function
+   would cost a pandas import). #}
 {% macro publish_build_database(database) %}{{ return(adapter.dispatch('publish_build_database', 'scoring')(database)) }}{% endmacro %}
 {% macro duckdb__publish_build_database(database) %}
   {%- set build_path = run_query(
       "select path from duckdb_databases() where database_name = '" ~ database ~ "'"
   ).columns[0].values()[0] -%}
   {%- do run_query(checkpoint_database(database)) -%}
-  {%- do run_query(detach_database(database)) -%}
   {%- do adapter.store_relation('scoring_warehouse', none, [], build_path, 'duckdb', none) -%}
 {% endmacro %}
 
-{# Database-specific CHECKPOINT and DETACH of the build database, before it is published #}
+{# Database-specific CHECKPOINT of the target, before it is published #}
 {% macro checkpoint_database(database) %}{{ return(adapter.dispatch('checkpoint_database', 'scoring')(database)) }}{% endmacro %}
 {% macro duckdb__checkpoint_database(database) %}checkpoint {{ database }}{% endmacro %}
-
-{% macro detach_database(database) %}{{ return(adapter.dispatch('detach_database', 'scoring')(database)) }}{% endmacro %}
-{% macro duckdb__detach_database(database) %}detach {{ database }}{% endmacro %}

@@ -1,0 +1,15 @@
+-- Why was this client refused (or accepted)? Score, decision and principal reasons, strongest first,
+-- exactly as the API explains them. `dbt compile --select one_client_reasons --vars '{client: 100086}'`.
+select
+    s.sk_id_curr,
+    s.probability,
+    s.decision,
+    r.threshold,
+    c.rank,
+    c.reason,
+    c.effect
+from {{ ref('client_scores') }} s
+join {{ ref('model_runs') }} r using (run_id)
+join {{ ref('client_reasons') }} c using (sk_id_curr, run_id)
+where s.sk_id_curr = {{ var('client', 100086) }}
+order by c.rank

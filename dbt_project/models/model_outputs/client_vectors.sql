@@ -1,0 +1,2 @@
+-- model.duckdb's client_vectors as written by `scoring train`, documented and tested (_model_outputs.yml).
+select * from {{ source('model', 'client_vectors') }}
