@@ -24,7 +24,7 @@ with all_rows as (
 base as (
     select * exclude (sk_id_curr) from (
         select * from all_rows where is_train order by hash(sk_id_curr) limit 50000
-    )
+    ) as train_sample
     union all
     select * exclude (sk_id_curr) from all_rows where not is_train
 ),
