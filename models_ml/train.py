@@ -32,6 +32,7 @@ from models_ml.costs import accept_all_cost, best_threshold, confusion, threshol
 from models_ml.data import (
     TrainingData,
     feature_columns,
+    feature_directions,
     feature_labels,
     load_training,
     load_unlabelled,
@@ -42,6 +43,7 @@ from models_ml.decision import decisions, probability
 from models_ml.explain import global_importance
 from models_ml.fairness import fairness_table
 from models_ml.neighbours import NeighbourSpace
+from models_ml.reasons import typical_values
 from models_ml.tables import write_model_db
 
 
@@ -73,6 +75,7 @@ class Mart:
     profile: pd.DataFrame  # gender and age band of the train rows
     test_ids: np.ndarray
     X_test: np.ndarray
+    directions: list[int]  # feature_catalog.risk_direction per feature (0: not declared)
 
 
 @dataclass
@@ -121,11 +124,12 @@ def read_mart(settings: Settings) -> Mart:
         log(f"train: reading {len(features)} features of the train rows from {settings.features_db}")
         data = load_training(con, features)
         labels = feature_labels(con)
+        directions = feature_directions(con, features)
         profile = train_profile(con)
         test_ids, X_test = load_unlabelled(con, features)
     finally:
         con.close()
-    return Mart(data, labels, profile, test_ids, X_test)
+    return Mart(data, labels, profile, test_ids, X_test, directions)
 
 
 def make_folds(y: np.ndarray, config: TrainConfig) -> list:
@@ -305,6 +309,10 @@ class Run:
                 "features": data.features,
                 "config": self.config.to_dict(),
                 "lgb_params": self.params,
+                # the constraints in force, readable: feature -> +1 (risk rises with it) / -1 (falls)
+                "monotone_constraints": {f: d for f, d in zip(data.features, self.mart.directions) if d}
+                if "monotone_constraints" in self.params
+                else {},
                 "num_rounds": self.n_rounds,
                 "data": {
                     "fingerprint": self.fingerprint,
@@ -327,6 +335,10 @@ class Run:
                 "calibration": self.calibrator.to_dict(),
                 "neighbour_space": self.space.to_dict(),
                 "row_features": self.scores.row_features,
+                # what "most clients" have, for the principal reasons' sentences (features the trees use)
+                "typical_values": typical_values(
+                    data.X[:, [data.features.index(f) for f in self.scores.row_features]], self.scores.row_features
+                ),
                 "seconds": self.seconds,
             }
         )
@@ -436,7 +448,7 @@ def _train(settings: Settings, config: TrainConfig | None = None) -> TrainResult
         f"train: {data.rows:,} train rows ({positives:,} defaults), {len(mart.test_ids):,} new applications, {len(data.features)} features"
     )
 
-    params = config.lgb_params(data.rows, positives)
+    params = config.lgb_params(data.rows, positives, mart.directions)
     folds = make_folds(data.y, config)
     cv, full = cross_validate(data, config, folds, params)
     calibrator, oof_p = calibrate(cv.oof_raw, data.y, config)
