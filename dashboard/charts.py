@@ -150,51 +150,45 @@ def gauge(probability: float, threshold: float, decision: str) -> tuple[go.Figur
 # --- explanations ----------------------------------------------------------------------------------
 
 
-def explanation_bars(
-    contributions: Sequence[dict], rest: dict | None, title: str = "What moved this client's score"
-) -> tuple[go.Figure, str]:
-    """Horizontal bars of SHAP contributions (log-odds), the largest on top, each labelled with the client's value."""
-    items = list(contributions)
-    texts = [_text(c) for c in items]
-    values = [float(c["contribution"]) for c in items]
-    if rest and rest.get("count"):
-        texts.append(f"{rest['count']} other features together")
-        values.append(float(rest["contribution"]))
-    texts, values = texts[::-1], values[::-1]
-    colours = [VERMILLION if v > 0 else BLUE for v in values]
-    words = ["raises risk" if v > 0 else "lowers risk" for v in values]
+def reason_bars(reasons: Sequence[dict], title: str = "The principal reasons") -> tuple[go.Figure, str]:
+    """Horizontal bars of the principal reasons (service/reasons.py), each its sentence and its effect in
+    percentage points of the probability of default, the strongest on top."""
+    items = list(reasons)
+    if not items:
+        return empty("No feature pushed this decision's way.")
+    texts = [r["sentence"] for r in items][::-1]
+    values = [float(r["effect_pp"]) for r in items][::-1]
+    words = ["raises the risk" if v > 0 else "lowers the risk" for v in values]
     fig = go.Figure(
         go.Bar(
             x=values,
             y=[wrap(t, 48) for t in texts],
             orientation="h",
-            marker=dict(color=colours, pattern=dict(shape=["/" if v > 0 else "" for v in values], fgcolor="white", size=6)),
-            # Values outside the bars, in ink on white; the word says the direction (not colour alone).
-            text=[f"{v:+.2f} {w}" for v, w in zip(values, words)],
+            marker=dict(
+                color=[VERMILLION if v > 0 else BLUE for v in values],
+                pattern=dict(shape=["/" if v > 0 else "" for v in values], fgcolor="white", size=6),
+            ),
+            text=[f"{v:+.1f} points: {w}" for v, w in zip(values, words)],
             textposition="outside",
             textfont=dict(color=INK, size=13),
             cliponaxis=False,
             customdata=words,
-            hovertemplate="%{y}<br>%{x:+.3f} (log-odds): %{customdata}<extra></extra>",
+            hovertemplate="%{y}<br>%{x:+.1f} percentage points: %{customdata}<extra></extra>",
         )
     )
     lines = sum(wrap(t, 48).count("<br>") + 1 for t in texts)
-    _layout(fig, title, height=max(320, 22 * lines + 14 * len(values) + 110), margin=dict(l=10, r=30, t=60, b=50))
+    _layout(fig, title, height=max(280, 22 * lines + 14 * len(values) + 110), margin=dict(l=10, r=30, t=60, b=50))
     fig.update_xaxes(
-        title="← lowers the risk · raises the risk → (log-odds)", zeroline=True, zerolinecolor=INK, range=_padded(values, 0.45)
+        title="effect on the probability of default (percentage points)",
+        zeroline=True,
+        zerolinecolor=INK,
+        range=_padded(values, 0.45),
     )
     fig.update_yaxes(showgrid=False)
-    up = [c for c in items if c["contribution"] > 0][:3]
-    down = [c for c in items if c["contribution"] < 0][:3]
-    alt = "Bar chart of the features that moved the score. "
-    alt += ("Raising the risk: " + "; ".join(f"{_text(c)} ({c['contribution']:+.2f})" for c in up) + ". ") if up else ""
-    alt += ("Lowering the risk: " + "; ".join(f"{_text(c)} ({c['contribution']:+.2f})" for c in down) + ".") if down else ""
-    return fig, alt.strip()
-
-
-def _text(c: dict) -> str:
-    """'Label — value' from the service (service.wording); older payloads lack it."""
-    return c.get("text") or f"{c['label']} — {format_value(c.get('value'))}"
+    alt = "Bar chart of the principal reasons. " + " ".join(
+        f"{r['rank']}. {r['sentence']}: {float(r['effect_pp']):+.1f} points." for r in items
+    )
+    return fig, alt
 
 
 def _padded(values: Sequence[float], share: float) -> list[float]:

@@ -152,7 +152,7 @@ class Events:
                 *self.compare(None, *compare_args),
             ]
         gauge, gauge_alt = charts.gauge(explanation["probability"], explanation["threshold"], explanation["decision"])
-        why, why_alt = charts.explanation_bars(explanation["contributions"], explanation["rest"])
+        why, why_alt = charts.reason_bars(explanation["reasons"])
         application = client.get("application") or {}
         return [
             decision_text(explanation),
@@ -207,9 +207,7 @@ class Events:
         except (InvalidField, ClientNotFound, ScoringError) as exc:
             fig, alt = charts.empty(_message(exc))
             return f"**Cannot score this edit:** {_message(exc)}", fig, alt
-        fig, alt = charts.explanation_bars(
-            result["edited"]["contributions"], result["edited"]["rest"], title="What moved the edited score"
-        )
+        fig, alt = charts.reason_bars(result["edited"]["reasons"], title="The principal reasons of the edited decision")
         return what_if_text(result), fig, alt
 
     def model(self):
@@ -249,22 +247,15 @@ def decision_text(explanation: dict) -> str:
     sentence = explanation.get("decision_text") or presentation.decision_sentence(
         explanation["probability"], explanation["threshold"]
     )
-    up = [_reason(c) for c in explanation.get("contributions", []) if c["contribution"] > 0][:3]
-    down = [_reason(c) for c in explanation.get("contributions", []) if c["contribution"] < 0][:3]
-    reasons = ""
-    if up:
-        reasons += "\n\n**What raises the risk:** " + "; ".join(up) + "."
-    if down:
-        reasons += "\n\n**What lowers the risk:** " + "; ".join(down) + "."
+    listed = "\n".join(
+        f"{r['rank']}. {r['sentence']} ({float(r['effect_pp']):+.1f} points)" for r in explanation.get("reasons", [])
+    )
+    reasons = f"\n\n**{'Why it is refused' if refused else 'Why it is accepted'}:**\n\n{listed}" if listed else ""
     return (
         f"### {'✖ REFUSED' if refused else '✔ ACCEPTED'} — application {explanation['sk_id_curr']} ({explanation['kind']})\n"
         f"{sentence} The client is {abs(distance):.1f} points {'above' if distance >= 0 else 'below'} the limit."
         f"{reasons}\n\n<small>Model {explanation['run_id']}.</small>"
     )
-
-
-def _reason(c: dict) -> str:
-    return c.get("text") or f"{c['label']} — {format_value(c.get('value'))}"
 
 
 def profile_rows(client: dict) -> list[list[str]]:
