@@ -158,7 +158,7 @@ def reason_bars(reasons: Sequence[dict], title: str = "The principal reasons") -
         return empty("No feature pushed this decision's way.")
     texts = [r["sentence"] for r in items][::-1]
     values = [float(r["effect_pp"]) for r in items][::-1]
-    words = ["raises the risk" if v > 0 else "lowers the risk" for v in values]
+    words = ["raises risk" if v > 0 else "lowers risk" for v in values]
     fig = go.Figure(
         go.Bar(
             x=values,
@@ -168,7 +168,7 @@ def reason_bars(reasons: Sequence[dict], title: str = "The principal reasons") -
                 color=[VERMILLION if v > 0 else BLUE for v in values],
                 pattern=dict(shape=["/" if v > 0 else "" for v in values], fgcolor="white", size=6),
             ),
-            text=[f"{v:+.1f} points: {w}" for v, w in zip(values, words)],
+            text=[f"{v:+.1f} points, {w}" for v, w in zip(values, words)],
             textposition="outside",
             textfont=dict(color=INK, size=13),
             cliponaxis=False,

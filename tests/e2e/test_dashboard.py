@@ -79,8 +79,10 @@ def test_show_client_draws_every_panel(dash, client_id, server):
     assert bars["orientation"] == "h"
     # Values sit outside the bars in ink (no text on the orange bars) and say the direction in words.
     assert bars["textposition"] == "outside" and all(t.endswith(("raises risk", "lowers risk")) for t in bars["text"])
-    # Labels read like a relationship manager speaks: "Label — value", no Kaggle column talk.
-    assert all(" — " in y or y.endswith("features together") for y in bars["y"])
+    # Labels are the principal reasons (at most four), each a sentence with the client's and most clients' values;
+    # never "N other features".
+    assert 1 <= len(bars["y"]) <= 4 and all("clients" in y and "features together" not in y for y in bars["y"])
+    assert all(" points, " in t for t in bars["text"])
     assert not any(y.startswith("Application:") or "= " in y for y in bars["y"])
     # What-if fields are prefilled with the client's application values.
     application = httpx.get(f"{server.url}/api/v1/clients/{client_id}", timeout=30).json()["application"]
@@ -233,3 +235,11 @@ def test_refresh_under_load(pipeline_warehouse, tmp_path_factory, client_id):
     finally:
         done.set()
         live.stop()
+
+
+def test_counterfactual_block_answers_in_words(dash, client_id):
+    """The "What would change the decision" block: a sentence, never an error, for any client."""
+    text = dash.predict(client_id, api_name="/counterfactual")
+    assert text.startswith(
+        ("Already accepted", "No change within these limits", "Borrowing less", "Cheaper goods", "The same credit")
+    )
