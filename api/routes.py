@@ -93,12 +93,27 @@ class Rest(Model):
     contribution: float = Field(description="their summed contribution")
 
 
+class Reason(Model):
+    rank: int = Field(description="1 = the strongest")
+    family: str = Field(description="the group of related features that makes one reason (e.g. external scores)")
+    sentence: str = Field(description="the reason as said to the client: the client's value and what most clients have")
+    effect_pp: float = Field(
+        description="percentage points of probability of default the family adds (a refusal) or removes (an acceptance, negative)"
+    )
+    features: list[str] = Field(description="the family's features that pushed the decision's way, strongest first")
+    client_value: str
+    typical_value: str
+
+
 class Explanation(Score):
     base_value: float = Field(description="the model's average raw score; base + contributions + rest = raw_score")
     contributions: list[Contribution] = Field(description="the largest contributions by absolute value")
     rest: Rest
     summary: str = Field(description="one plain-language sentence")
     units: str
+    reasons: list[Reason] = Field(
+        description="at most four principal reasons: what raised the risk for a refusal, what lowered it for an acceptance"
+    )
 
 
 class Neighbour(Model):
@@ -154,6 +169,25 @@ class WhatIf(Model):
     edited: Explanation
     changed_features: list[ChangedFeature] = Field(description="model features whose value the edits changed")
     probability_change: float
+
+
+class LoanChange(Model):
+    lever: Literal["less credit", "cheaper goods", "longer term"]
+    changes: dict[str, float] = Field(description="the application fields changed (Kaggle names) and their new values")
+    before: dict[str, float | None] = Field(description="the same fields as they are")
+    size: float = Field(description="relative fall of the credit (or of the annuity, for a longer term), 0-1")
+    probability: float = Field(description="the calibrated probability of default with the change")
+
+
+class Counterfactual(Model):
+    sk_id_curr: int
+    probability: float
+    threshold: float
+    decision: Literal["accepted", "refused"]
+    found: bool = Field(description="a change within the limits gets the application accepted")
+    change: LoanChange | None = Field(description="the smallest such change; null when none, or when already accepted")
+    candidates_scored: int = Field(0, description="changes tried (0 for an accepted application)")
+    sentence: str
 
 
 class Health(Model):
@@ -213,6 +247,15 @@ def api_router(service: ScoringService) -> APIRouter:
         ),
     ):
         return service.what_if(client_id, changes)
+
+    @v1.get(
+        "/clients/{client_id}/counterfactual",
+        response_model=Counterfactual,
+        responses=NOT_FOUND,
+        summary="The smallest change of the loan that would get a refused application accepted",
+    )
+    def counterfactual(client_id: int = ClientId):
+        return service.counterfactual(client_id)
 
     @v1.get("/model", response_model=ModelInfo, summary="The model in service: metrics, threshold, costs")
     def model():

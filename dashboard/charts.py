@@ -177,22 +177,19 @@ def _row_bars(fig: go.Figure, labels: Sequence[str], values: Sequence[float], ti
     return fig
 
 
-def explanation_bars(
-    contributions: Sequence[dict], rest: dict | None, title: str = "What moved this client's score"
-) -> tuple[go.Figure, str]:
-    """Horizontal bars of SHAP contributions (log-odds), the largest on top, each labelled with the client's
-    value and the direction in words (not colour alone)."""
-    items = list(contributions)
-    texts = [_text(c) for c in items]
-    values = [float(c["contribution"]) for c in items]
-    if rest and rest.get("count"):
-        texts.append(f"{rest['count']} other features together")
-        values.append(float(rest["contribution"]))
-    texts, values = texts[::-1], values[::-1]
+def reason_bars(reasons: Sequence[dict], title: str = "The principal reasons") -> tuple[go.Figure, str]:
+    """Horizontal bars of the principal reasons (service/reasons.py), each its sentence and its effect in
+    percentage points of the probability of default, the strongest on top; labels above the bars, so the
+    same figure reads at 1280 and 390 px."""
+    items = list(reasons)
+    if not items:
+        return empty("No feature pushed this decision's way.")
+    texts = [r["sentence"] for r in items][::-1]
+    values = [float(r["effect_pp"]) for r in items][::-1]
     words = ["raises risk" if v > 0 else "lowers risk" for v in values]
     fig = _row_bars(
         go.Figure(),
-        [f"{t} · {w} ({v:+.2f})" for t, v, w in zip(texts, values, words)],
+        [f"{t} · {w} ({v:+.1f} points)" for t, v, w in zip(texts, values, words)],
         values,
         title,
         marker=dict(
@@ -200,22 +197,18 @@ def explanation_bars(
             pattern=dict(shape=["/" if v > 0 else "" for v in values], fgcolor="white", size=6),
         ),
         customdata=[[t, w] for t, w in zip(texts, words)],
-        hovertemplate="%{customdata[0]}<br>%{x:+.3f} (log-odds): %{customdata[1]}<extra></extra>",
+        hovertemplate="%{customdata[0]}<br>%{x:+.1f} percentage points: %{customdata[1]}<extra></extra>",
     )
     fig.update_xaxes(
-        title="← lowers the risk · raises the risk →<br>(log-odds)", zeroline=True, zerolinecolor=INK, range=_padded(values, 0.05)
+        title="← lowers the risk · raises the risk →<br>(percentage points of the probability of default)",
+        zeroline=True,
+        zerolinecolor=INK,
+        range=_padded(values, 0.05),
     )
-    up = [c for c in items if c["contribution"] > 0][:3]
-    down = [c for c in items if c["contribution"] < 0][:3]
-    alt = "Bar chart of the features that moved the score. "
-    alt += ("Raising the risk: " + "; ".join(f"{_text(c)} ({c['contribution']:+.2f})" for c in up) + ". ") if up else ""
-    alt += ("Lowering the risk: " + "; ".join(f"{_text(c)} ({c['contribution']:+.2f})" for c in down) + ".") if down else ""
-    return fig, alt.strip()
-
-
-def _text(c: dict) -> str:
-    """'Label — value' from the service (service.wording); older payloads lack it."""
-    return c.get("text") or f"{c['label']} — {format_value(c.get('value'))}"
+    alt = "Bar chart of the principal reasons. " + " ".join(
+        f"{r['rank']}. {r['sentence']}: {float(r['effect_pp']):+.1f} points." for r in items
+    )
+    return fig, alt
 
 
 def _padded(values: Sequence[float], share: float) -> list[float]:

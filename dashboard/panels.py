@@ -232,7 +232,7 @@ class Events:
         except (ClientNotFound, ScoringError) as exc:  # unknown client, or a model that needs retraining
             return self._no_client(f"**{_message(exc)}**")
         gauge, gauge_alt = charts.gauge(explanation["probability"], explanation["threshold"], explanation["decision"])
-        why, why_alt = charts.explanation_bars(explanation["contributions"], explanation["rest"])
+        why, why_alt = charts.reason_bars(explanation["reasons"])
         application = client.get("application") or {}
         defaults = self.default_features(explanation["contributions"])
         options = self.feature_choices(defaults)
@@ -357,9 +357,7 @@ class Events:
                 gr.update(visible=False),
                 *self._field_states(fields, errors),
             )
-        fig, alt = charts.explanation_bars(
-            result["edited"]["contributions"], result["edited"]["rest"], title="What moved the edited score"
-        )
+        fig, alt = charts.reason_bars(result["edited"]["reasons"], title="The principal reasons of the edited decision")
         return (
             what_if_text(result, self.currency),
             gr.update(value=fig, visible=True),
@@ -512,22 +510,15 @@ def decision_text(explanation: dict) -> str:
     sentence = explanation.get("decision_text") or presentation.decision_sentence(
         explanation["probability"], explanation["threshold"]
     )
-    up = [_reason(c) for c in explanation.get("contributions", []) if c["contribution"] > 0][:3]
-    down = [_reason(c) for c in explanation.get("contributions", []) if c["contribution"] < 0][:3]
-    reasons = ""
-    if up:
-        reasons += "\n\n**What raises the risk:** " + "; ".join(up) + "."
-    if down:
-        reasons += "\n\n**What lowers the risk:** " + "; ".join(down) + "."
+    listed = "\n".join(
+        f"{r['rank']}. {r['sentence']} ({float(r['effect_pp']):+.1f} points)" for r in explanation.get("reasons", [])
+    )
+    reasons = f"\n\n**{'Why it is refused' if refused else 'Why it is accepted'}:**\n\n{listed}" if listed else ""
     return (
         f"## {'✖ Refused' if refused else '✔ Accepted'} — application {explanation['sk_id_curr']} ({explanation['kind']})\n"
         f"{sentence} The client is {points(distance)} {'above' if distance >= 0 else 'below'} the limit."
         f"{reasons}"
     )
-
-
-def _reason(c: dict) -> str:
-    return c.get("text") or f"{c['label']} — {format_value(c.get('value'))}"
 
 
 def profile_rows(client: dict, currency: str = "€", only=None, exclude=()) -> list[list[str]]:

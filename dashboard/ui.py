@@ -9,6 +9,7 @@ from __future__ import annotations
 import gradio as gr
 
 from dashboard import charts, panels
+from dashboard.counterfactual import counterfactual_block
 from service.scoring_service import ScoringService
 
 PAGE_TITLE = "Credit scoring dashboard — Prêt à dépenser"
@@ -150,6 +151,7 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
                 why_summary = gr.Markdown(elem_id="why-summary")
                 why_plot = gr.Plot(loading, label="What moved this client's score", elem_id="why-plot")
                 why_alt = gr.Markdown(loading_alt, elem_classes="alt-text", elem_id="why-alt")
+                counterfactual_block(service, client_id)
                 gr.Markdown("## What matters for all clients")
                 importance_plot = gr.Plot(loading, label="Global importance", elem_id="importance-plot")
                 importance_alt = gr.Markdown(loading_alt, elem_classes="alt-text", elem_id="importance-alt")

@@ -149,6 +149,17 @@ def feature_labels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         return {}
 
 
+def feature_directions(con: duckdb.DuckDBPyConnection, features: list[str]) -> list[int]:
+    """feature_catalog.risk_direction per feature, in feature order: +1 risk rises with the value, -1 falls, 0 unknown."""
+    try:
+        known = dict(
+            con.execute("select feature, risk_direction from feature_catalog where risk_direction is not null").fetchall()
+        )
+    except duckdb.Error as exc:
+        raise ScoringError(f"feature_catalog: cannot read risk_direction ({str(exc).splitlines()[0]})") from None
+    return [int(known.get(f, 0)) for f in features]
+
+
 def train_profile(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Gender and age band of the train clients, for the fairness table."""
     try:

@@ -78,9 +78,12 @@ def local_explanation(
     labels: dict[str, str],
     row: np.ndarray,
     top: int = 10,
+    contrib: np.ndarray | None = None,
 ) -> dict:
-    """Contributions of one client's features to the raw score (log-odds), top N by |value| and the rest summed."""
-    contrib = contributions(booster, np.asarray(row, dtype=np.float64).reshape(1, -1))[0]
+    """Contributions of one client's features to the raw score (log-odds), top N by |value| and the rest summed;
+    `contrib`: the row's contributions when the caller has them already."""
+    if contrib is None:
+        contrib = contributions(booster, np.asarray(row, dtype=np.float64).reshape(1, -1))[0]
     values, base = contrib[:-1], float(contrib[-1])
     order = ranked(values)
     top_idx, rest_idx = order[:top], order[top:]

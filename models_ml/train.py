@@ -33,6 +33,7 @@ from models_ml.costs import accept_all_cost, best_threshold, confusion, threshol
 from models_ml.data import (
     TrainingData,
     feature_columns,
+    feature_directions,
     feature_labels,
     load_training,
     load_unlabelled,
@@ -43,6 +44,7 @@ from models_ml.decision import decisions, probability
 from models_ml.explain import global_importance, principal_reasons
 from models_ml.fairness import fairness_table
 from models_ml.neighbours import NeighbourSpace
+from models_ml.reasons import typical_values
 from models_ml.tables import warehouse_build_id, write_model_db
 from pipeline.build import build_model_outputs
 
@@ -76,6 +78,7 @@ class Mart:
     test_ids: np.ndarray
     X_test: np.ndarray
     build_id: str | None  # warehouse_build.invocation_id of the warehouse read
+    directions: list[int]  # feature_catalog.risk_direction per feature (0: not declared)
 
 
 @dataclass
@@ -124,12 +127,13 @@ def read_mart(settings: Settings) -> Mart:
         log(f"train: reading {len(features)} features of the train rows from {settings.features_db}")
         data = load_training(con, features)
         labels = feature_labels(con)
+        directions = feature_directions(con, features)
         profile = train_profile(con)
         test_ids, X_test = load_unlabelled(con, features)
         build_id = warehouse_build_id(con)
     finally:
         con.close()
-    return Mart(data, labels, profile, test_ids, X_test, build_id)
+    return Mart(data, labels, profile, test_ids, X_test, build_id, directions)
 
 
 def make_folds(y: np.ndarray, config: TrainConfig) -> list:
@@ -328,6 +332,10 @@ class Run:
                 "features": data.features,
                 "config": self.config.to_dict(),
                 "lgb_params": self.params,
+                # the constraints in force, readable: feature -> +1 (risk rises with it) / -1 (falls)
+                "monotone_constraints": {f: d for f, d in zip(data.features, self.mart.directions) if d}
+                if "monotone_constraints" in self.params
+                else {},
                 "num_rounds": self.n_rounds,
                 "data": {
                     "fingerprint": self.fingerprint,
@@ -350,6 +358,10 @@ class Run:
                 "calibration": self.calibrator.to_dict(),
                 "neighbour_space": self.space.to_dict(),
                 "row_features": self.scores.row_features,
+                # what "most clients" have, for the principal reasons' sentences (features the trees use)
+                "typical_values": typical_values(
+                    data.X[:, [data.features.index(f) for f in self.scores.row_features]], self.scores.row_features
+                ),
                 "seconds": self.seconds,
             }
         )
@@ -467,7 +479,7 @@ def _train(settings: Settings, config: TrainConfig | None, describe: Callable[[s
         f"train: {data.rows:,} train rows ({positives:,} defaults), {len(mart.test_ids):,} new applications, {len(data.features)} features"
     )
 
-    params = config.lgb_params(data.rows, positives)
+    params = config.lgb_params(data.rows, positives, mart.directions)
     folds = make_folds(data.y, config)
     cv, full = cross_validate(data, config, folds, params)
     calibrator, oof_p = calibrate(cv.oof_raw, data.y, config)

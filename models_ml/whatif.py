@@ -120,16 +120,26 @@ class WhatIf:
         applied = validate_changes(
             changes, self.known_levels([n for n in changes if n in EDITABLE and EDITABLE[n].kind == "category"])
         )
-        edited = raw_application.drop(columns=[c for c in ("TARGET",) if c in raw_application.columns]).copy()
-        for name, value in applied.items():
+        return self.edited_rows(raw_application, [applied], features, x, only)[0], applied
+
+    def edited_rows(
+        self, raw_application: pd.DataFrame, edits: list[dict], features: list[str], x: np.ndarray, only: set[str] | None = None
+    ) -> np.ndarray:
+        """One model row per edit of the application (validated changes), the app_* features recomputed in one
+        query; the other features (and those outside `only`) stay as in `x`."""
+        base = raw_application.drop(columns=[c for c in ("TARGET",) if c in raw_application.columns])
+        edited = base.iloc[[0] * len(edits)].reset_index(drop=True)
+        edited["SK_ID_CURR"] = np.arange(len(edits), dtype=np.int64)  # the row's edit, to put the rows back in order
+        for name in {n for e in edits for n in e}:
             kind = EDITABLE[name].kind
-            edited[name] = pd.Series(
-                [value] * len(edited), dtype="object" if kind == "category" else "float64", index=edited.index
-            )
-        recomputed = self.app_features(edited).iloc[0]
-        out = x.copy()
+            column = edited[name].astype("object" if kind == "category" else "float64")
+            for i, e in enumerate(edits):
+                if name in e:
+                    column.iat[i] = e[name]
+            edited[name] = column
+        recomputed = self.app_features(edited).sort_values("sk_id_curr", kind="mergesort")
+        out = np.tile(x, (len(edits), 1))
         for j, f in enumerate(features):
-            if f in recomputed.index and f != "sk_id_curr" and (only is None or f in only):
-                v = recomputed[f]
-                out[j] = np.nan if v is None or pd.isna(v) else float(v)
-        return out, applied
+            if f in recomputed.columns and f != "sk_id_curr" and (only is None or f in only):
+                out[:, j] = pd.to_numeric(recomputed[f], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        return out

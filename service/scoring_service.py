@@ -20,13 +20,15 @@ from kernel.errors import ClientNotFound, InvalidField, ScoringError
 from kernel.jsonable import jsonable
 from kernel.settings import Settings
 from kernel.warehouse import WarehouseReader
+from models_ml import counterfactual as counterfactual_mod
 from models_ml import explain as explain_mod
 from models_ml import neighbours as neighbours_mod
 from models_ml import population as population_mod
 from models_ml.calibration import Calibrator
-from models_ml.decision import decide, probability
+from models_ml.decision import REFUSED, decide, is_refused, probability
 from models_ml.registry import LoadedModel, ModelCache
 from models_ml.whatif import WhatIf
+from service import reasons as reasons_mod
 from service import wording as presentation
 
 KINDS = {True: "historical client", False: "new application"}
@@ -91,8 +93,11 @@ def reason_describer(settings: Settings) -> Callable[[str, float | None], str]:
 
 
 class ScoringService:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, policy_accepts: Callable[[pd.Series], bool] | None = None) -> None:
+        """`policy_accepts(edited_application) -> bool`: the credit policy's verdict on an application (Kaggle
+        columns), which a counterfactual must also pass; None: the model alone decides."""
         self.settings = settings
+        self.policy_accepts = policy_accepts
         self.reader = WarehouseReader(settings)
         self.models = ModelCache(settings)
         self._calibrators: dict[str, Calibrator] = {}
@@ -352,8 +357,10 @@ class ScoringService:
         top = max(1, min(int(top), len(model.features)))
         # The summary reads the same leading contributions whatever `top` the caller lists.
         listed = max(top, SUMMARY_CONTRIBUTIONS)
-        exp = explain_mod.local_explanation(model.booster, model.features, self.feature_labels(), x, listed)
+        contrib = explain_mod.contributions(model.booster, x.reshape(1, -1))[0]
+        exp = explain_mod.local_explanation(model.booster, model.features, self.feature_labels(), x, listed, contrib)
         p = float(cal.transform(probability(exp["raw_score"])))
+        exp["reasons"] = self._reasons(cid, model, cal, x, contrib)
         exp.update(self._score_dict(cid, is_train, model, exp["raw_score"], p))
         catalog = self.catalog()
         for c in exp["contributions"]:
@@ -370,6 +377,22 @@ class ScoringService:
         exp["decision_text"] = presentation.decision_sentence(p, model.threshold)
         exp["units"] = "log-odds of default (positive raises the risk)"
         return exp
+
+    def _reasons(self, cid: int, model: LoadedModel, cal: Calibrator, x: np.ndarray, contrib: np.ndarray) -> list[dict]:
+        """At most four principal reasons of the decision, in words and percentage points (service/reasons.py)."""
+        frame = pd.DataFrame([contrib], index=[cid], columns=[*model.features, "base_value"])
+        values = pd.DataFrame([x], index=[cid], columns=model.features)
+        catalog = self.catalog()
+        return reasons_mod.as_items(reasons_mod.reasons_frame(frame, values, catalog, cal, model.threshold, self._typical(model)))
+
+    def _typical(self, model: LoadedModel) -> reasons_mod.Typical:
+        """Quartiles and mean of the features the trees use over the train clients: from the run's record, or
+        read from the mart once per publication for a run recorded without them."""
+        if "typical_values" in model.record:
+            return {f: (tuple(q), m) for f, (q, m) in model.record["typical_values"].items()}
+        present = self._columns()["client_features"]
+        used = [f for f in model.record.get("row_features") or model.features if f in present]
+        return self._per_publication("typical", lambda cur: reasons_mod.typical_values(cur, used))
 
     def neighbors(self, client_id, k: int | None = None) -> dict:
         cid = _client_id(client_id)
@@ -593,6 +616,43 @@ class ScoringService:
             "changed_features": moved,
             "probability_change": edited["probability"] - current["probability"],
         }
+
+    def counterfactual(self, client_id) -> dict:
+        """For a refused application, the smallest change of the loan (credit, annuity and term, goods price) that
+        gets it accepted, or a clear "no change within these limits" (models_ml/counterfactual.py)."""
+        cid = _client_id(client_id)
+        model, cal = self._model()
+        is_train, x = self._model_row(cid, model)
+        _, p = self._score_row(model, cal, x)
+        out = {"sk_id_curr": cid, "probability": p, "threshold": model.threshold, "decision": decide(p, model.threshold)}
+        if out["decision"] != REFUSED:
+            return out | {"found": False, "change": None, "sentence": presentation.counterfactual_sentence(None, out)}
+        raw_app = self._raw_application(cid, is_train)
+        if raw_app is None:
+            raise ClientNotFound(f"client {cid}: no raw application row")
+        application = raw_app.iloc[0].to_dict()
+        plan = counterfactual_mod.candidates(application)
+        accepted = np.zeros(len(plan), dtype=bool)
+        if plan:
+            used = set(model.record.get("row_features") or model.features)
+            X = WhatIf(self._cur()).edited_rows(raw_app, [c.changes for c in plan], model.features, x, only=used)
+            probabilities = cal.transform(probability(model.booster.predict(X, raw_score=True)))
+            accepted = ~is_refused(probabilities, model.threshold)
+            if self.policy_accepts is not None:
+                accepted &= [self.policy_accepts(pd.Series(application | c.changes)) for c in plan]
+        best = counterfactual_mod.smallest(plan, accepted)
+        change = None
+        if best is not None:
+            c = plan[best]
+            change = {
+                "lever": c.lever,
+                "changes": c.changes,
+                "before": {k: jsonable(application.get(k)) for k in c.changes},
+                "size": c.size,
+                "probability": float(probabilities[best]),
+            }
+        out |= {"found": change is not None, "change": change, "candidates_scored": len(plan)}
+        return out | {"sentence": presentation.counterfactual_sentence(change, out)}
 
     def health(self) -> dict:
         def built(path):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields
 
+from models_ml import counterfactual as cf
 from models_ml.decision import REFUSED, decide
 
 NO_DATA = "no data"
@@ -188,3 +189,58 @@ def summary(contributions: list[dict], catalog: dict[str, FeatureInfo], probabil
     if down:
         parts.append("lowered mostly by " + " and ".join(down))
     return "; ".join(parts) + "."
+
+
+# --- principal reasons -----------------------------------------------------------------------------
+
+
+def typical(info: FeatureInfo, quartiles: tuple[float, float, float] | None, mean: float | None = None) -> str:
+    """What most clients have, from the train population's quartiles (and mean, for a yes/no feature): the side
+    the risk is low on when the direction is known ('5 % or less' for a lateness), else the middle half."""
+    if info.kind in ("flag", "one-hot"):
+        return NO_DATA if mean is None or is_missing(mean) else f"{percent(mean, 0)} of clients"
+    if quartiles is None or any(is_missing(q) for q in quartiles):
+        return NO_DATA
+    q1, q2, q3 = (value(info, q) for q in quartiles)
+    if q1 == q3:
+        return q2
+    if info.risk_direction == 1:
+        return f"{q3} or less"
+    if info.risk_direction == -1:
+        return f"{q1} or more"
+    return f"{q1} to {q3}"
+
+
+def reason_sentence(info: FeatureInfo, v, typical_text: str) -> str:
+    """'Instalments: share paid late is 40 % (most clients: 5 % or less)'; yes/no features:
+    'Education: Lower secondary (3 % of clients)'."""
+    if info.kind in ("flag", "one-hot") and not is_missing(v):
+        return f"{short(info, v)} ({typical_text})"
+    return f"{label(info)} is {value(info, v)} (most clients: {typical_text})"
+
+
+# --- what would change the decision ------------------------------------------------------------------
+
+CHANGE_WORDS = {"AMT_CREDIT": "credit", "AMT_ANNUITY": "annuity", "AMT_GOODS_PRICE": "goods price"}
+
+
+def counterfactual_sentence(change: dict | None, result: dict) -> str:
+    """What would get a refused application accepted, in words; or why there is nothing to say."""
+    p, t = result["probability"], result["threshold"]
+    if result["decision"] != REFUSED:
+        return f"Already accepted (estimated risk {percent(p)}, limit {percent(t)}): nothing needs to change."
+    if change is None:
+        return (
+            f"No change within these limits gets the application accepted: a credit up to {percent(cf.CREDIT_STEPS[-1], 0)} "
+            f"smaller (with or without cheaper goods) or a term up to {cf.MAX_TERM_MONTHS} months still leaves the estimated "
+            f"risk at or above the limit ({percent(t)})."
+        )
+    moved = ", ".join(
+        f"{CHANGE_WORDS[k]} {money(v)} instead of {money(change['before'][k])}" for k, v in change["changes"].items()
+    )
+    how = {
+        cf.LESS_CREDIT: "Borrowing less for the same goods",
+        cf.CHEAPER_GOODS: "Cheaper goods, financed in the same proportion",
+        cf.LONGER_TERM: "The same credit over a longer term",
+    }[change["lever"]]
+    return f"{how} ({moved}) would be accepted: estimated risk {percent(change['probability'])}, below the limit ({percent(t)})."

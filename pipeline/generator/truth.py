@@ -14,6 +14,16 @@ but of the observed record, as in a world where the record is what drives risk:
   previous applications, overdue bureau credits and days, months past due in bureau_balance, worst
   POS and card days past due, card utilisation. A client with no history gets only the small term
   its absence implies.
+- affordability (part of the application score): risk rises with the annuity over the income and
+  with the credit above the goods price, the two effects lenders see. Sizes from the real samples
+  (real_random1500 + real_head199 application_train, 1,697 rows, 9.3 % defaults; homecredit_profile.json
+  has quintiles of single columns only, which show no affordability effect): by quintile of
+  AMT_ANNUITY / AMT_INCOME_TOTAL the default rate goes 6.8 % (median ratio ~0.08) to 13.5 % (~0.30), a
+  log-odds slope of ~3.4 per unit of the ratio; AMT_CREDIT / AMT_GOODS_PRICE at most 1.08 defaults at
+  7.7 %, above 1.145 at 12.5 %, ~2.3 per unit of the ratio above 1. The credit weight is what the sample
+  shows; the annuity weight is under half the raw slope: part of it is selection (lower incomes), and
+  the generated ratio is more spread than the real one (quintile bounds 0.06/0.11/0.18/0.32 against
+  0.11/0.15/0.19/0.24), so the full slope would overstate the effect and lift the oracle AUC out of its band.
 Every term is smooth and monotone in its input; the intercept is calibrated to the real default rate.
 """
 
@@ -52,6 +62,8 @@ class Scorecard:
     age: float = 0.18  # per 4,400 days younger
     tenure: float = 0.14  # per unit of log days employed
     rating: float = 0.2  # per region rating step
+    annuity_income: float = 1.5  # per unit of AMT_ANNUITY / AMT_INCOME_TOTAL
+    credit_over_goods: float = 2.3  # per unit of AMT_CREDIT / AMT_GOODS_PRICE above 1 (0 when the price is unknown)
     # history
     inst_late_share: float = 1.8
     inst_short_share: float = 1.2
@@ -182,8 +194,12 @@ def application_score(f: Frame, card: Scorecard) -> np.ndarray:
     working = emp < 0  # 365243 for pensioners and the unemployed
     tenure = np.where(working, (np.log1p(-np.minimum(emp, -1)) - 7.0) / 1.1, 0.0)
     ext = sum(-w * np.nan_to_num(ext_normal_score(f, f"EXT_SOURCE_{k}")) for k, w in zip((1, 2, 3), card.ext))
+    credit, goods = f.data["AMT_CREDIT"], f.data["AMT_GOODS_PRICE"]
+    over_goods = np.maximum(_share(credit, np.nan_to_num(goods)) - 1.0, 0.0)  # an unknown price gives 0
     return (
         ext
+        + card.annuity_income * _share(f.data["AMT_ANNUITY"], f.data["AMT_INCOME_TOTAL"])
+        + card.credit_over_goods * over_goods
         + card.level_weight * sum(_level_effect(f, c, card) for c in LEVEL_COLUMNS)
         + card.age * (days_birth + 16000) / 4400  # younger (less negative) = riskier
         - card.tenure * tenure

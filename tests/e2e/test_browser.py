@@ -191,7 +191,7 @@ def test_first_screen(open_page, newest, artifacts, axe_script):
     # Decision, probability against the limit and the principal reasons, above the fold at 1280×720.
     expect(decision).to_contain_text("the bank's limit")
     expect(decision).to_contain_text("percentage points")
-    expect(decision).to_contain_text(re.compile("What (raises|lowers) the risk"))
+    expect(decision).to_contain_text(re.compile("Why it is (refused|accepted)"))
     expect(page.locator("#gauge .js-plotly-plot")).to_be_visible()
     _settle(page)
     for selector in ("#decision-text", "#gauge .js-plotly-plot"):

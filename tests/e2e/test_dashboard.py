@@ -96,12 +96,13 @@ def test_show_client_draws_every_panel(dash, client_id, server):
     why_fig = _figure(why)
     bars = why_fig["data"][0]
     assert bars["orientation"] == "h" and "text" not in bars
-    # Each bar's label sits above it, across the chart (it fits a phone), with the direction in words.
+    # Each bar's label sits above it, across the chart (it fits a phone): a principal reason (at most four),
+    # a sentence with the client's and most clients' values, its direction in words and its effect in points;
+    # never "N other features".
     labels = [a["text"].replace("<br>", " ") for a in why_fig["layout"]["annotations"]]
-    assert len(labels) == len(bars["x"])
-    assert all(re.search(r" · (raises|lowers) risk \([+-]\d", label) for label in labels)
-    # Labels read like a relationship manager speaks: "Label — value", no Kaggle column talk.
-    assert all(" — " in label or "features together" in label for label in labels)
+    assert 1 <= len(labels) == len(bars["x"]) <= 4
+    assert all(re.search(r" · (raises|lowers) risk \([+-]\d+\.\d points\)", label) for label in labels)
+    assert all("clients" in label and "features together" not in label for label in labels)
     assert not any(label.startswith("Application:") or "= " in label for label in labels)
     # What-if fields are prefilled with the client's application values.
     application = httpx.get(f"{server.url}/api/v1/clients/{client_id}", auth=AUTH, timeout=30).json()["application"]
@@ -262,3 +263,11 @@ def test_refresh_under_load(warehouse_copy, tmp_path_factory, client_id):
     finally:
         done.set()
         live.stop()
+
+
+def test_counterfactual_block_answers_in_words(dash, client_id):
+    """The "What would change the decision" block: a sentence, never an error, for any client."""
+    text = dash.predict(client_id, api_name="/counterfactual")
+    assert text.startswith(
+        ("Already accepted", "No change within these limits", "Borrowing less", "Cheaper goods", "The same credit")
+    )

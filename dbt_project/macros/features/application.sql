@@ -163,6 +163,14 @@
   {{ return('housing') }}
 {%- endmacro %}
 
+{# Expected direction of the risk as an application column grows, everything else on the application fixed
+   (the model is trained under these monotone constraints): a higher external score is a lower risk; a
+   larger credit or annuity for the same income and goods is a larger exposure. #}
+{% macro application_column_risk_direction(column) -%}
+  {%- if column.startswith('EXT_SOURCE_') %}{{ return(-1) }}{% endif -%}
+  {{ return({'AMT_CREDIT': 1, 'AMT_ANNUITY': 1}.get(column)) }}
+{%- endmacro %}
+
 {# An application feature computed from several columns; `formula` says how, over Kaggle columns #}
 {% macro combined(name, sql, label, kind, unit, family, formula, risk_direction=none) -%}
   {{ return(feature(name, sql, 'application', none, 'computed on the application', label, kind, unit, family,
@@ -175,11 +183,10 @@
   {%- set specs = [] -%}
   {%- for c in application_numeric_columns() -%}
     {%- set kind, unit = column_kind(c) -%}
-    {#- a higher external score is a lower risk: the one direction everybody knows -#}
     {%- do specs.append(feature('app_' ~ (c | lower), c | lower, t, c,
           'value on the application' ~ (' (NULL for pensioners and unemployed)' if c == 'DAYS_EMPLOYED' else ''),
           names.get(c) or (column_words(c) | capitalize), kind, unit, application_column_family(c),
-          risk_direction=-1 if c.startswith('EXT_SOURCE_') else none)) -%}
+          risk_direction=application_column_risk_direction(c))) -%}
   {%- endfor -%}
   {%- do specs.append(feature('app_days_employed_is_sentinel', 'days_employed_is_sentinel', t, 'DAYS_EMPLOYED',
         'flag: DAYS_EMPLOYED was the 365243 placeholder', 'No employment period (pensioner or unemployed)', 'flag', 'none', 'employment')) -%}
@@ -204,17 +211,20 @@
   {%- set documents = [] -%}
   {%- for i in range(2, 22) %}{% do documents.append('flag_document_' ~ i) %}{% endfor -%}
   {%- set documents = '(' ~ documents | join(' + ') ~ ')' -%}
+  {#- Directions of the loan ratios, each with the rest of the application fixed: more credit or annuity per unit of
+      income, more credit above the goods price, a lower payment rate or a longer term (the same annuity for more
+      credit) are more risk. Together they make the model's risk never fall when only the credit amount rises. -#}
   {%- do specs.extend([
       combined('app_credit_to_income_ratio', safe_divide('amt_credit', 'amt_income_total'), 'Credit amount / income',
-       'ratio', 'none', 'affordability', 'AMT_CREDIT / AMT_INCOME_TOTAL'),
+       'ratio', 'none', 'affordability', 'AMT_CREDIT / AMT_INCOME_TOTAL', 1),
       combined('app_annuity_to_income_ratio', safe_divide('amt_annuity', 'amt_income_total'), 'Annuity / income',
-       'ratio', 'none', 'affordability', 'AMT_ANNUITY / AMT_INCOME_TOTAL'),
+       'ratio', 'none', 'affordability', 'AMT_ANNUITY / AMT_INCOME_TOTAL', 1),
       combined('app_annuity_to_credit_ratio', safe_divide('amt_annuity', 'amt_credit'), 'Payment rate: annuity / credit amount',
-       'ratio', 'none', 'affordability', 'AMT_ANNUITY / AMT_CREDIT'),
+       'ratio', 'none', 'affordability', 'AMT_ANNUITY / AMT_CREDIT', -1),
       combined('app_goods_to_credit_ratio', safe_divide('amt_goods_price', 'amt_credit'), 'Goods price / credit amount',
-       'ratio', 'none', 'loan', 'AMT_GOODS_PRICE / AMT_CREDIT'),
+       'ratio', 'none', 'loan', 'AMT_GOODS_PRICE / AMT_CREDIT', -1),
       combined('app_credit_minus_goods', 'amt_credit - amt_goods_price', 'Credit amount above the goods price',
-       'amount', 'currency', 'loan', 'AMT_CREDIT - AMT_GOODS_PRICE'),
+       'amount', 'currency', 'loan', 'AMT_CREDIT - AMT_GOODS_PRICE', 1),
       combined('app_employed_to_age_ratio', safe_divide('days_employed', 'days_birth'), 'Share of life employed (employment / age)',
        'share', 'share 0-1', 'employment', 'DAYS_EMPLOYED / DAYS_BIRTH'),
       combined('app_income_per_person', safe_divide('amt_income_total', 'cnt_fam_members'), 'Income per family member',
@@ -224,9 +234,9 @@
       combined('app_children_to_family_ratio', safe_divide('cnt_children', 'cnt_fam_members'), 'Children / family members',
        'ratio', 'none', 'family situation', 'CNT_CHILDREN / CNT_FAM_MEMBERS'),
       combined('app_annuity_to_income_per_person_ratio', safe_divide('amt_annuity', safe_divide('amt_income_total', 'cnt_fam_members')),
-       'Annuity / income per family member', 'ratio', 'none', 'affordability', 'AMT_ANNUITY / (AMT_INCOME_TOTAL / CNT_FAM_MEMBERS)'),
+       'Annuity / income per family member', 'ratio', 'none', 'affordability', 'AMT_ANNUITY / (AMT_INCOME_TOTAL / CNT_FAM_MEMBERS)', 1),
       combined('app_credit_term_years', safe_divide('amt_credit', 'amt_annuity * 12'), 'Credit length in years (credit / yearly annuity)',
-       'years', 'years', 'affordability', 'AMT_CREDIT / (12 * AMT_ANNUITY)'),
+       'years', 'years', 'affordability', 'AMT_CREDIT / (12 * AMT_ANNUITY)', 1),
       combined('app_car_age_to_age_ratio', safe_divide('own_car_age', '-days_birth / 365.25'), 'Car age / client age',
        'ratio', 'none', 'assets', 'OWN_CAR_AGE / (-DAYS_BIRTH / 365.25)'),
       combined('app_phone_change_to_age_ratio', safe_divide('days_last_phone_change', 'days_birth'), 'Days since phone change / age',

@@ -5,9 +5,9 @@
   before use; their `sql` is a column computed by the model's pre-aggregation CTE, `formula` says how.
 #}
 
-{% macro derived(name, label, kind, unit, formula, source_column=none) -%}
+{% macro derived(name, label, kind, unit, formula, source_column=none, risk_direction=none) -%}
   {{ return({'name': name, 'sql': name, 'label': label, 'kind': kind, 'unit': unit, 'formula': formula,
-             'source_column': source_column}) }}
+             'source_column': source_column, 'risk_direction': risk_direction}) }}
 {%- endmacro %}
 
 {# numeric_family for a list of (column, aggregates) pairs: each column gets the aggregates that say
@@ -67,11 +67,11 @@
   {%- do specs.extend(numeric_family('bb', tb, [
         derived('months_count', 'months of history', 'count', 'count', 'number of monthly records of the credit', 'MONTHS_BALANCE'),
         derived('months_balance_min', 'oldest month of history', 'months', 'months from application', 'min(MONTHS_BALANCE) of the credit', 'MONTHS_BALANCE'),
-        derived('dpd_months', 'months with days past due', 'count', 'count', "months of the credit with STATUS '1' to '5'", 'STATUS'),
+        derived('dpd_months', 'months with days past due', 'count', 'count', "months of the credit with STATUS '1' to '5'", 'STATUS', 1),
         derived('recent_dpd_months', 'months with days past due in the last year', 'count', 'count',
-                "months of the credit with STATUS '1' to '5' and MONTHS_BALANCE >= -12", 'STATUS'),
+                "months of the credit with STATUS '1' to '5' and MONTHS_BALANCE >= -12", 'STATUS', 1),
         derived('worst_status', 'worst status (0 on time to 5 over 120 days late)', 'score', 'none',
-                "max(STATUS) of the credit over '0' to '5'", 'STATUS')],
+                "max(STATUS) of the credit over '0' to '5'", 'STATUS', 1)],
         ['mean', 'max', 'sum'], 'Bureau monthly history per credit')) -%}
   {%- set shares = [] -%}
   {%- for s in ['0', '1', '2', '3', '4', '5', 'C', 'X'] -%}
@@ -182,7 +182,7 @@
   {%- set amt_paid = derived('amt_paid', 'amount paid (all payments of the instalment)', 'amount', 'currency',
         'sum(AMT_PAYMENT) of the instalment', 'AMT_PAYMENT') -%}
   {%- set days_past_due = derived('days_past_due', 'days paid after the due date', 'days', 'days',
-        'greatest(last DAYS_ENTRY_PAYMENT of the instalment (0 if unpaid) - DAYS_INSTALMENT, 0)', 'DAYS_ENTRY_PAYMENT') -%}
+        'greatest(last DAYS_ENTRY_PAYMENT of the instalment (0 if unpaid) - DAYS_INSTALMENT, 0)', 'DAYS_ENTRY_PAYMENT', 1) -%}
   {%- set days_before_due = derived('days_before_due', 'days paid before the due date', 'days', 'days',
         'greatest(DAYS_INSTALMENT - last DAYS_ENTRY_PAYMENT of the instalment, 0)', 'DAYS_ENTRY_PAYMENT') -%}
   {%- set paid_ratio = derived('paid_ratio', 'amount paid / amount due', 'ratio', 'none', 'sum(AMT_PAYMENT) / AMT_INSTALMENT') -%}
@@ -199,7 +199,7 @@
               formula='instalments paid after DAYS_INSTALMENT / instalments', risk_direction=1),
       feature('inst_short_share', safe_divide(count_where('paid_diff > 0'), 'count(*)'), t, 'AMT_PAYMENT', 'share of instalments',
               'Instalments: share paid short', 'share', 'share 0-1', 'instalment payments',
-              formula='instalments with sum(AMT_PAYMENT) < AMT_INSTALMENT / instalments'),
+              formula='instalments with sum(AMT_PAYMENT) < AMT_INSTALMENT / instalments', risk_direction=1),
       feature('inst_last_year_late_share', safe_divide(count_where('days_instalment >= -365 and days_past_due > 0'), count_where('days_instalment >= -365')),
               t, 'DAYS_ENTRY_PAYMENT', 'share of instalments due in the last 365 days', 'Instalments in the last year: share paid late',
               'share', 'share 0-1', 'instalment payments',

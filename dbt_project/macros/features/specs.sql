@@ -73,6 +73,12 @@
   {{ return(('score', 'score 0-1')) }}
 {%- endmacro %}
 
+{# Expected direction of the risk as a side-table column grows: lateness and overdue amounts raise it. A min,
+   max, mean or total of such values moves the same way (a variance does not, numeric_family leaves it out). #}
+{% macro column_risk_direction(column) -%}
+  {{ return(1 if column in ('CREDIT_DAY_OVERDUE', 'AMT_CREDIT_MAX_OVERDUE', 'AMT_CREDIT_SUM_OVERDUE', 'SK_DPD', 'SK_DPD_DEF') else none) }}
+{%- endmacro %}
+
 {# kind and unit of an aggregate of values of a kind: a mean of 0/1 is a share, a total of dates a
    number of days, a variance has squared units #}
 {% macro aggregate_kind(kind, unit, agg) -%}
@@ -161,10 +167,10 @@
   {%- for c in columns -%}
     {%- if c is mapping -%}
       {%- set col_name, col_sql, col_label, source_column = c.name, c.sql, c.label, c.get('source_column') -%}
-      {%- set col_kind, formula = (c.kind, c.unit), c.formula -%}
+      {%- set col_kind, formula, direction = (c.kind, c.unit), c.formula, c.get('risk_direction') -%}
     {%- else -%}
       {%- set col_name, col_sql, col_label, source_column = c | lower, c | lower, column_words(c), c -%}
-      {%- set col_kind, formula = column_kind(c), none -%}
+      {%- set col_kind, formula, direction = column_kind(c), none, column_risk_direction(c) -%}
     {%- endif -%}
     {%- set expr = col_sql if when is none else 'case when ' ~ when ~ ' then ' ~ col_sql ~ ' end' -%}
     {%- for agg in aggs -%}
@@ -175,7 +181,8 @@
       {%- set kind, unit = aggregate_kind(col_kind[0], col_kind[1], agg) -%}
       {%- do specs.append(feature(name, sql, source_table, source_column,
             words[agg] ~ (' over ' ~ scope_label if scope_label else ''),
-            scope_label ~ ': ' ~ col_label ~ ' (' ~ words[agg] ~ ')', kind, unit, family, formula=formula)) -%}
+            scope_label ~ ': ' ~ col_label ~ ' (' ~ words[agg] ~ ')', kind, unit, family, formula=formula,
+            risk_direction=direction if agg != 'var' else none)) -%}
     {%- endfor -%}
   {%- endfor -%}
   {{ return(specs) }}

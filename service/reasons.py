@@ -1,0 +1,59 @@
+"""Principal reasons in words: models_ml.reasons' numbers plus, per reason, a sentence with the client's value
+and the population's typical one. The one function the API, the dashboard and a warehouse table share:
+`reasons_frame` takes a frame of contributions (one row per client) and returns one row per reason.
+
+    {rank, family, sentence, effect_pp, features, client_value, typical_value}
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from models_ml.calibration import Calibrator
+from models_ml.reasons import MAX_REASONS, principal_reasons
+from service import wording
+
+Typical = dict[str, tuple[tuple[float, float, float], float]]  # feature -> (quartiles, mean) over the train rows
+API_KEYS = ["rank", "family", "sentence", "effect_pp", "features", "client_value", "typical_value"]
+
+
+def typical_values(cur: duckdb.DuckDBPyConnection, features: list[str]) -> Typical:
+    """Quartiles and mean of each feature over the train clients of client_features, in one query."""
+    if not features:
+        return {}
+    cols = ", ".join(f'quantile_cont("{f}", [0.25, 0.5, 0.75]), avg(cast("{f}" as double))' for f in features)
+    row = cur.execute(f"select {cols} from client_features where is_train").fetchone()
+    return {f: (tuple(row[2 * i] or (np.nan,) * 3), row[2 * i + 1]) for i, f in enumerate(features)}
+
+
+def reasons_frame(
+    contributions: pd.DataFrame,
+    values: pd.DataFrame,
+    catalog: dict[str, wording.FeatureInfo],
+    calibrator: Calibrator,
+    threshold: float,
+    typical: Typical,
+    top: int = MAX_REASONS,
+) -> pd.DataFrame:
+    """One row per reason: sk_id_curr, the API_KEYS, and the numbers behind them (see models_ml.reasons).
+    `typical` must cover the rows' `feature` column (typical_values of those features)."""
+    rows = principal_reasons(contributions, values, {f: i.family for f, i in catalog.items()}, calibrator, threshold, top)
+    client_value, typical_value, sentence = [], [], []
+    for f, v in zip(rows["feature"], rows["value"]):
+        info = catalog.get(f) or wording.FeatureInfo(f)
+        quartiles, mean = typical.get(f, (None, None))
+        t = wording.typical(info, quartiles, mean)
+        v = None if v is None or np.isnan(v) else float(v)
+        client_value.append(wording.value(info, v))
+        typical_value.append(t)
+        sentence.append(wording.reason_sentence(info, v, t))
+    return rows.assign(
+        sentence=sentence, client_value=client_value, typical_value=typical_value, effect_pp=rows["effect_pp"].round(2)
+    )
+
+
+def as_items(frame: pd.DataFrame) -> list[dict]:
+    """The API's `reasons` list of one client's rows."""
+    return [{k: (list(r[k]) if k == "features" else r[k]) for k in API_KEYS} for r in frame.to_dict("records")]
