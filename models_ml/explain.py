@@ -28,48 +28,10 @@ def global_importance(booster: lgb.Booster, X_sample: np.ndarray, features: list
     return df
 
 
-# Reasons per client in model.client_reasons: the API's default number of listed contributions.
-PRINCIPAL_REASONS = 10
-
-
 def ranked(values: np.ndarray) -> np.ndarray:
     """Indices of contributions, strongest |value| first (ties in feature order): the order of a
-    client's reasons, in the API and in client_reasons alike."""
+    client's listed contributions in the API."""
     return np.argsort(-np.abs(values), kind="mergesort")
-
-
-def principal_reasons(
-    booster: lgb.Booster,
-    X: np.ndarray,
-    ids: np.ndarray,
-    features: list[str],
-    top: int = PRINCIPAL_REASONS,
-    batch_rows: int = 20_000,
-) -> pd.DataFrame:
-    """Every client's `top` contributions in the API's order: sk_id_curr, rank (1 = strongest), feature,
-    value (the client's), effect (log-odds). In batches: all contributions at once would be rows x features doubles."""
-    top = min(top, len(features))
-    names = np.asarray(features, dtype=object)
-    parts = []
-    for start in range(0, len(X), batch_rows):
-        x = np.asarray(X[start : start + batch_rows], dtype=np.float64)
-        contrib = contributions(booster, x)[:, :-1]
-        order = np.argsort(-np.abs(contrib), axis=1, kind="mergesort")[:, :top]
-        rows = np.arange(len(x))[:, None]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "sk_id_curr": np.repeat(np.asarray(ids[start : start + batch_rows], dtype=np.int64), top),
-                    "rank": np.tile(np.arange(1, top + 1, dtype=np.int64), len(x)),
-                    "feature": names[order].reshape(-1),
-                    "value": x[rows, order].reshape(-1),
-                    "effect": contrib[rows, order].reshape(-1),
-                }
-            )
-        )
-    if not parts:
-        return pd.DataFrame({"sk_id_curr": [], "rank": [], "feature": [], "value": [], "effect": []})
-    return pd.concat(parts, ignore_index=True)
 
 
 def local_explanation(

@@ -22,7 +22,10 @@ MAX_REASONS = 4
 COLUMNS = ["sk_id_curr", "rank", "family", "effect_pp", "effect_log_odds", "features", "feature", "value"]
 
 
-def typical_values(X: np.ndarray, features: list[str]) -> dict[str, tuple[tuple[float, float, float], float]]:
+Typical = dict[str, tuple[tuple[float, float, float], float]]  # feature -> (quartiles, mean) over the train rows
+
+
+def typical_values(X: np.ndarray, features: list[str]) -> Typical:
     """Quartiles and mean of each feature over the rows of X (the train clients), NaN ignored: what the
     sentences call "most clients"."""
     with np.errstate(all="ignore"), warnings.catch_warnings():

@@ -41,10 +41,10 @@ from models_ml.data import (
     train_profile,
 )
 from models_ml.decision import decisions, probability
-from models_ml.explain import global_importance, principal_reasons
+from models_ml.explain import contributions, global_importance
 from models_ml.fairness import fairness_table
 from models_ml.neighbours import NeighbourSpace
-from models_ml.reasons import typical_values
+from models_ml.reasons import Typical, principal_reasons, typical_values
 from models_ml.tables import warehouse_build_id, write_model_db
 from pipeline.build import build_model_outputs
 
@@ -281,20 +281,42 @@ def score_clients(booster: lgb.Booster, calibrator: Calibrator, mart: Mart, spac
     return scores
 
 
-def explain_clients(booster: lgb.Booster, mart: Mart, describe: Callable[[str, float | None], str] | None) -> pd.DataFrame:
-    """client_reasons: every client's principal reasons in the API's order and words (`describe(feature,
-    value)` is the API's wording, passed by the CLI; without it, the feature's label)."""
+# describe(contributions, values, calibrator, threshold, typical) -> the API's reasons of those clients,
+# one row per reason (service/reasons.py `reasons_frame`, passed by the CLI: the words are the service layer's).
+Describe = Callable[[pd.DataFrame, pd.DataFrame, Calibrator, float, Typical], pd.DataFrame]
+REASON_COLUMNS = ["sk_id_curr", "rank", "family", "reason", "features", "client_value", "typical_value", "effect_pp"]
+
+
+def explain_clients(
+    booster: lgb.Booster,
+    mart: Mart,
+    calibrator: Calibrator,
+    threshold: float,
+    typical: Typical,
+    describe: Describe | None,
+    batch_rows: int = 20_000,
+) -> pd.DataFrame:
+    """client_reasons: every client's principal reasons exactly as the API gives them (`describe`, the API's
+    own function, passed by the CLI); without it, the same reasons worded by the feature's label."""
     t0 = time.perf_counter()
     data = mart.data
-    parts = [principal_reasons(booster, data.X, data.ids, data.features)]
-    if len(mart.test_ids):
-        parts.append(principal_reasons(booster, mart.X_test, mart.test_ids, data.features))
-    df = pd.concat(parts, ignore_index=True)
-    values = [None if np.isnan(v) else float(v) for v in df["value"]]
-    words = describe or (lambda feature, value: mart.labels.get(feature, feature))
-    df.insert(2, "reason", [words(f, v) for f, v in zip(df["feature"], values)])
-    # One feature per reason today; a list, because a reason may come to group several.
-    df.insert(3, "features", [[f] for f in df.pop("feature")])
+    names = [*data.features, "base_value"]
+    parts = []
+    for X, ids in ((data.X, data.ids), (mart.X_test, mart.test_ids)):
+        for start in range(0, len(ids), batch_rows):
+            x = np.asarray(X[start : start + batch_rows], dtype=np.float64)
+            index = pd.Index(np.asarray(ids[start : start + batch_rows], dtype=np.int64), name="sk_id_curr")
+            contrib = pd.DataFrame(contributions(booster, x), index=index, columns=names)
+            values = pd.DataFrame(x, index=index, columns=data.features)
+            if describe is not None:
+                rows = describe(contrib, values, calibrator, threshold, typical).rename(columns={"sentence": "reason"})
+            else:
+                families = {f: None for f in data.features}
+                rows = principal_reasons(contrib, values, families, calibrator, threshold)
+                none = pd.Series([None] * len(rows), index=rows.index, dtype="string")
+                rows = rows.assign(reason=[mart.labels.get(f, f) for f in rows["feature"]], client_value=none, typical_value=none)
+            parts.append(rows[REASON_COLUMNS])
+    df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REASON_COLUMNS)
     log(f"train: reasons of {len(data.ids) + len(mart.test_ids):,} clients in {time.perf_counter() - t0:.1f} s")
     return df.sort_values(["sk_id_curr", "rank"], kind="mergesort", ignore_index=True)
 
@@ -321,6 +343,7 @@ class Run:
     space: NeighbourSpace
     scores: Scores
     reasons: pd.DataFrame
+    typical: Typical
     seconds: float
 
     def record(self) -> dict:
@@ -358,10 +381,7 @@ class Run:
                 "calibration": self.calibrator.to_dict(),
                 "neighbour_space": self.space.to_dict(),
                 "row_features": self.scores.row_features,
-                # what "most clients" have, for the principal reasons' sentences (features the trees use)
-                "typical_values": typical_values(
-                    data.X[:, [data.features.index(f) for f in self.scores.row_features]], self.scores.row_features
-                ),
+                "typical_values": self.typical,
                 "seconds": self.seconds,
             }
         )
@@ -456,19 +476,17 @@ def persist(run: Run) -> None:
         raise
 
 
-def train(
-    settings: Settings, config: TrainConfig | None = None, describe: Callable[[str, float | None], str] | None = None
-) -> TrainResult:
+def train(settings: Settings, config: TrainConfig | None = None, describe: Describe | None = None) -> TrainResult:
     """Train and publish a model, then build its outputs with dbt; one writer at a time per warehouse, and
-    a killed run's leftovers go first. `describe(feature, value)`: the API's wording of a reason, for
-    client_reasons (the CLI passes it)."""
+    a killed run's leftovers go first. `describe`: the API's reasons, for client_reasons (the CLI passes
+    service.reasons.batch_reasons)."""
     with writer_lock(settings):
         remove_leftovers(settings.model_db)
         registry.remove_leftovers(settings)
         return _train(settings, config, describe)
 
 
-def _train(settings: Settings, config: TrainConfig | None, describe: Callable[[str, float | None], str] | None) -> TrainResult:
+def _train(settings: Settings, config: TrainConfig | None, describe: Describe | None) -> TrainResult:
     config = config or TrainConfig()
     started = time.perf_counter()
     mart = read_mart(settings)
@@ -494,7 +512,9 @@ def _train(settings: Settings, config: TrainConfig | None, describe: Callable[[s
     importance = explain(booster, data, mart.labels, config)
     space = neighbour_space(data, importance, config)
     scores = score_clients(booster, calibrator, mart, space)
-    reasons = explain_clients(booster, mart, describe)
+    # what "most clients" have, for the principal reasons' sentences (features the trees use)
+    typical = typical_values(data.X[:, [data.features.index(f) for f in scores.row_features]], scores.row_features)
+    reasons = explain_clients(booster, mart, calibrator, threshold.value, typical, describe)
 
     now = datetime.now(UTC)
     run = Run(
@@ -516,6 +536,7 @@ def _train(settings: Settings, config: TrainConfig | None, describe: Callable[[s
         space=space,
         scores=scores,
         reasons=reasons,
+        typical=typical,
         seconds=time.perf_counter() - started,
     )
     persist(run)
@@ -528,9 +549,7 @@ def _train(settings: Settings, config: TrainConfig | None, describe: Callable[[s
     return result
 
 
-def train_cli(
-    settings: Settings, as_json: bool = False, seed: int | None = None, describe: Callable[[str, float | None], str] | None = None
-) -> int:
+def train_cli(settings: Settings, as_json: bool = False, seed: int | None = None, describe: Describe | None = None) -> int:
     config = TrainConfig().with_seed(seed)
     result = train(settings, config, describe)
     if as_json:

@@ -136,9 +136,9 @@ def dispatch(args: argparse.Namespace) -> int:
         build(settings)
     elif args.command == "train":
         from models_ml.train import train_cli
-        from service.scoring_service import reason_describer
+        from service.reasons import batch_reasons
 
-        return train_cli(settings, as_json=args.json, seed=args.seed, describe=reason_describer(settings))
+        return train_cli(settings, as_json=args.json, seed=args.seed, describe=batch_reasons(settings))
     elif args.command == "serve":
         from app import serve
 

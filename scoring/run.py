@@ -42,9 +42,9 @@ def run(
         done.append(f"built {settings.features_db}")
 
         from models_ml.train import train
-        from service.scoring_service import reason_describer
+        from service.reasons import batch_reasons
 
-        result = train(settings, describe=reason_describer(settings))
+        result = train(settings, describe=batch_reasons(settings))
         done.append(f"trained model {result.run_id} (OOF AUC {result.oof_auc:.3f})")
     log("run: " + "; ".join(done))
     if serve:

@@ -11,11 +11,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from kernel.settings import Settings
 from models_ml.calibration import Calibrator
-from models_ml.reasons import MAX_REASONS, principal_reasons
+from models_ml.reasons import MAX_REASONS, Typical, principal_reasons
 from service import wording
 
-Typical = dict[str, tuple[tuple[float, float, float], float]]  # feature -> (quartiles, mean) over the train rows
 API_KEYS = ["rank", "family", "sentence", "effect_pp", "features", "client_value", "typical_value"]
 
 
@@ -57,3 +57,16 @@ def reasons_frame(
 def as_items(frame: pd.DataFrame) -> list[dict]:
     """The API's `reasons` list of one client's rows."""
     return [{k: (list(r[k]) if k == "features" else r[k]) for k in API_KEYS} for r in frame.to_dict("records")]
+
+
+def batch_reasons(settings: Settings):
+    """`scoring train`'s describe for client_reasons: reasons_frame on the published feature_catalog, so the
+    table holds exactly the API's reasons."""
+    from service.scoring_service import ScoringService
+
+    catalog = ScoringService(settings).catalog()
+
+    def describe(contributions: pd.DataFrame, values: pd.DataFrame, calibrator: Calibrator, threshold: float, typical: Typical):
+        return reasons_frame(contributions, values, catalog, calibrator, threshold, typical).reset_index(drop=True)
+
+    return describe

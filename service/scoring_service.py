@@ -81,17 +81,6 @@ def _client_id(client_id) -> int:
         raise InvalidField(f"id: {client_id!r} is not a client id (a whole number)") from None
 
 
-def reason_text(info: presentation.FeatureInfo, value) -> str:
-    """A reason as the API words it ("label — value"); client_reasons.reason is the same text."""
-    return presentation.describe(info, value)
-
-
-def reason_describer(settings: Settings) -> Callable[[str, float | None], str]:
-    """describe(feature, value) for `scoring train`'s client_reasons, on the published feature_catalog."""
-    service = ScoringService(settings)
-    return lambda feature, value: reason_text(service._info(feature), value)
-
-
 class ScoringService:
     def __init__(self, settings: Settings, policy_accepts: Callable[[pd.Series], bool] | None = None) -> None:
         """`policy_accepts(edited_application) -> bool`: the credit policy's verdict on an application (Kaggle
@@ -366,7 +355,7 @@ class ScoringService:
         for c in exp["contributions"]:
             info = self._info(c["feature"], c["label"])
             c["value_text"] = presentation.value(info, c["value"])
-            c["text"] = reason_text(info, c["value"])
+            c["text"] = presentation.describe(info, c["value"])
         exp["summary"] = presentation.summary(exp["contributions"][:SUMMARY_CONTRIBUTIONS], catalog, p, model.threshold)
         unlisted = exp["contributions"][top:]
         exp["contributions"] = exp["contributions"][:top]

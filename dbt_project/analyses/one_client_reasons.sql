@@ -7,7 +7,7 @@ select
     r.threshold,
     c.rank,
     c.reason,
-    c.effect
+    c.effect_pp
 from {{ ref('client_scores') }} s
 join {{ ref('model_runs') }} r using (run_id)
 join {{ ref('client_reasons') }} c using (sk_id_curr, run_id)

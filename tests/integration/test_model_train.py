@@ -64,15 +64,16 @@ def test_run_writes_model_directory_and_every_table(trained):
     assert len(record["neighbour_space"]["features"]) == 8
     con = _model_con(settings)
     assert {t for (t,) in con.execute("show tables").fetchall()} == MODEL_TABLES
-    # every client's principal reasons, strongest first, the run in service
+    # every client's principal reasons (at most four families), strongest first, the run in service
     n, clients, runs, ranks = con.execute(
         "select count(*), count(distinct sk_id_curr), count(distinct run_id), max(rank) from client_reasons"
     ).fetchone()
-    assert (n, clients, runs, ranks) == (2300 * 10, 2300, 1, 10)
+    assert clients > 2000 and runs == 1 and ranks <= 4 and n <= 4 * clients
     assert (
         con.execute(
-            "select count(*) from (select sk_id_curr, bool_and(abs_effect >= next_abs) as ok from (select sk_id_curr, abs(effect) abs_effect, "
-            "lead(abs(effect), 1, 0) over (partition by sk_id_curr order by rank) as next_abs from client_reasons) group by 1) where not ok"
+            "select count(*) from (select sk_id_curr, bool_and(abs_effect >= next_abs) as ok from (select sk_id_curr, "
+            "abs(effect_pp) abs_effect, lead(abs(effect_pp), 1, 0) over (partition by sk_id_curr order by rank) as next_abs "
+            "from client_reasons) group by 1) where not ok"
         ).fetchone()[0]
         == 0
     )

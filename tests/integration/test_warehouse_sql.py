@@ -68,13 +68,15 @@ def test_client_reasons_are_the_api_reasons(settings, client_id):
     api = ScoringService(settings).explanation(client_id)
     con = _con(settings)
     rows = con.execute(
-        "select rank, reason, features, value, effect from client_reasons where sk_id_curr = ? order by rank", [client_id]
+        "select rank, family, reason, features, client_value, typical_value, effect_pp from client_reasons "
+        "where sk_id_curr = ? order by rank",
+        [client_id],
     ).fetchall()
-    assert len(rows) == len(api["contributions"]) == 10
-    for (rank, reason, features, value, effect), c in zip(rows, api["contributions"]):
-        assert (reason, features) == (c["text"], [c["feature"]]), rank
-        assert effect == pytest.approx(c["contribution"], rel=1e-6, abs=1e-9)
-        assert (value is None and c["value"] is None) or value == pytest.approx(c["value"])
+    assert 1 <= len(rows) == len(api["reasons"]) <= 4
+    for (rank, family, reason, features, client_value, typical_value, effect_pp), r in zip(rows, api["reasons"]):
+        assert (rank, family, reason, features) == (r["rank"], r["family"], r["sentence"], r["features"]), rank
+        assert (client_value, typical_value) == (r["client_value"], r["typical_value"])
+        assert effect_pp == pytest.approx(r["effect_pp"], abs=1e-9)
 
 
 def test_every_column_analysts_see_has_a_comment(settings):
