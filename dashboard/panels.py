@@ -212,6 +212,12 @@ class Events:
         )
         return what_if_text(result), fig, alt
 
+    def model_card(self) -> str:
+        try:
+            return self.service.model_card()["markdown"]
+        except ScoringError as exc:
+            return f"No model card: {exc}"
+
     def model(self):
         info = self.service.model_info()
         roc, roc_alt = charts.roc(info["roc_curve"], (info.get("metrics") or {}).get("oof_auc"))
@@ -257,7 +263,8 @@ def decision_text(explanation: dict) -> str:
     if down:
         reasons += "\n\n**What lowers the risk:** " + "; ".join(down) + "."
     return (
-        f"### {'✖ REFUSED' if refused else '✔ ACCEPTED'} — application {explanation['sk_id_curr']} ({explanation['kind']})\n"
+        f"### {('✖ REFUSED BY POLICY' if explanation.get('decided_by') == 'policy' else '✖ REFUSED') if refused else '✔ ACCEPTED'}"
+        f" — application {explanation['sk_id_curr']} ({explanation['kind']})\n"
         f"{sentence} The client is {abs(distance):.1f} points {'above' if distance >= 0 else 'below'} the limit."
         f"{reasons}\n\n<small>Model {explanation['run_id']}.</small>"
     )
@@ -350,6 +357,7 @@ FAIRNESS_HEADERS = {
     "approval_rate": "Accepted",
     "fnr": "Defaulters accepted (FNR)",
     "fpr": "Good clients refused (FPR)",
+    "flag_reason": "Flag",
 }
 
 
@@ -357,13 +365,16 @@ def fairness_rows(rows: list[dict]):
     import pandas as pd
 
     df = pd.DataFrame(rows)
+    df = df[[c for c in FAIRNESS_HEADERS if c in df]]
     for col in ("approval_rate", "fnr", "fpr"):
         if col in df:
             df[col] = df[col].map(percent)
     if "n" in df:
         df["n"] = df["n"].map(format_value)
     if "attribute" in df:
-        df["attribute"] = df["attribute"].map(lambda a: FILTER_LABELS.get(a, a))
+        df["attribute"] = df["attribute"].map(lambda a: FILTER_LABELS.get(a, a.replace("_", " ")))
+    if "flag_reason" in df:
+        df["flag_reason"] = df["flag_reason"].fillna("—")
     return df.rename(columns=FAIRNESS_HEADERS)
 
 

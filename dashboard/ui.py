@@ -158,6 +158,8 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
                 fairness = gr.Dataframe(interactive=False, label="Fairness")
                 gr.Markdown("### Baselines")
                 baselines = gr.Dataframe(interactive=False, label="Baselines")
+                with gr.Accordion("Model card", open=False):
+                    model_card = gr.Markdown(elem_id="model-card")
 
         compare_inputs = [client_id, population, features, show_box, show_scatter, fx, fy, *group_filters]
         compare_outputs = [compare_note, box_plot, box_alt, scatter_plot, scatter_alt]
@@ -201,6 +203,7 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
             ],
             api_name="model",
         )
+        demo.load(events.model_card, None, [model_card], api_name="model_card", show_progress="hidden")
     return demo
 
 

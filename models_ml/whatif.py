@@ -114,9 +114,18 @@ class WhatIf:
             out[c] = {v for (v,) in rows if v is not None}
         return out
 
-    def edited_features(
-        self, raw_application: pd.DataFrame, changes: dict, features: list[str], x: np.ndarray, only: set[str] | None = None
-    ) -> tuple[np.ndarray, dict]:
+    def policy(self, application: pd.DataFrame) -> pd.DataFrame:
+        """The credit policy's rules on application rows (Kaggle columns), by the warehouse's table function
+        (the rules of the seed policy_rules as the last build compiled them)."""
+        name = f"what_if_{uuid.uuid4().hex[:12]}"
+        self.cursor.register(name, application)
+        try:
+            return self.cursor.execute(f"select * from application_policy_of('{name}')").df()
+        finally:
+            self.cursor.unregister(name)
+
+    def edit(self, raw_application: pd.DataFrame, changes: dict) -> tuple[pd.DataFrame, dict]:
+        """The application with the validated changes applied, and those changes."""
         applied = validate_changes(
             changes, self.known_levels([n for n in changes if n in EDITABLE and EDITABLE[n].kind == "category"])
         )
@@ -126,10 +135,14 @@ class WhatIf:
             edited[name] = pd.Series(
                 [value] * len(edited), dtype="object" if kind == "category" else "float64", index=edited.index
             )
+        return edited, applied
+
+    def features_of(self, edited: pd.DataFrame, features: list[str], x: np.ndarray, only: set[str] | None = None) -> np.ndarray:
+        """x with the app_* features recomputed from the edited application (those in `only`, when given)."""
         recomputed = self.app_features(edited).iloc[0]
         out = x.copy()
         for j, f in enumerate(features):
             if f in recomputed.index and f != "sk_id_curr" and (only is None or f in only):
                 v = recomputed[f]
                 out[j] = np.nan if v is None or pd.isna(v) else float(v)
-        return out, applied
+        return out

@@ -31,6 +31,8 @@ from kernel.warehouse import acquire_writer_lock, publish, release_writer_lock, 
 
 PUBLISHED_NAME = "scoring.duckdb"
 CATALOG = "scoring"
+MODEL_NAME = "model.duckdb"  # what `scoring train` writes; attached read-only as `model` when it exists
+MODEL_CATALOG = "model"
 BUILDING_COMMANDS = {"build", "run", "seed", "snapshot", "run-operation"}
 
 # The build file of the latest connection in this process (pipeline.build removes it after the run).
@@ -141,6 +143,10 @@ class Plugin(BasePlugin):
             conn.execute(f"ATTACH {sql_literal(str(LAST_BUILD))} AS {CATALOG} (ROW_GROUP_SIZE {BUILD_ROW_GROUP_SIZE})")
         else:
             conn.execute(f"ATTACH {sql_literal(str(published))} AS {CATALOG} (READ_ONLY)")
+        # The final decision (policy, then the model) reads the model's scores: source `trained_model`.
+        model = self.warehouse / MODEL_NAME
+        if model.exists():
+            conn.execute(f"ATTACH {sql_literal(str(model))} AS {MODEL_CATALOG} (READ_ONLY)")
 
     def store(self, target_config) -> None:
         """Called by the publication hook with the closed build file as the location."""

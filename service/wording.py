@@ -155,8 +155,14 @@ def short(info: FeatureInfo, v) -> str:
 # --- decisions -------------------------------------------------------------------------------------
 
 
-def decision_sentence(probability: float, threshold: float) -> str:
-    """The decision as a client could understand it."""
+def decision_sentence(probability: float, threshold: float, policy: dict | None = None) -> str:
+    """The decision as a client could understand it: a policy refusal first, then the model's estimate."""
+    if policy and policy.get("refused"):
+        rules = "; ".join(r["text"] for r in policy["rules"])
+        return (
+            f"Refused by policy: {rules}. The model's estimated risk of default is {percent(probability)} "
+            f"(the bank's limit is {percent(threshold)})."
+        )
     if decide(probability, threshold) == REFUSED:
         return (
             f"Refused: the estimated risk of default ({percent(probability)}) is above the bank's limit ({percent(threshold)})."
