@@ -17,6 +17,10 @@ ATTRIBUTES = ("gender", "family_status", "age_band")
 ATTRIBUTE_WORDS = {"gender": "gender", "family_status": "family status", "age_band": "age band"}
 MIN_APPROVAL_RATIO = 0.8  # the four-fifths rule
 MAX_FNR_GAP = 0.05  # 5 percentage points
+# Smaller groups are reported but neither flagged nor the benchmark: 2 applicants of unknown gender all
+# approved would otherwise be "the best group" (their rates are noise).
+MIN_APPLICATIONS = 100
+MIN_DEFAULTERS = 30
 COLUMNS = [
     "attribute",
     "group",
@@ -60,15 +64,16 @@ def fairness_table(
 
 
 def flag_groups(table: pd.DataFrame) -> pd.DataFrame:
-    """Add the comparison with the attribute's best group and the flags, with the reason in words.
-    A rate that cannot be computed (a group with no defaulters has no missed-default rate) flags nothing."""
+    """Add the comparison with the attribute's best group and the flags, with the reason in words. Only groups
+    of at least MIN_APPLICATIONS applications (MIN_DEFAULTERS defaulters for the missed-default rate) are
+    compared; a rate that cannot be computed (no defaulters) flags nothing."""
     out = table.copy()
-    best_approval = out.groupby("attribute")["approval_rate"].transform("max")
-    best_fnr = out.groupby("attribute")["fnr"].transform("min")
-    out["approval_ratio_to_best"] = np.where(
-        best_approval > 0, out["approval_rate"] / best_approval.where(best_approval > 0), np.nan
-    )
-    out["fnr_gap_to_best"] = out["fnr"] - best_fnr
+    approval = out["approval_rate"].where(out["n"] >= MIN_APPLICATIONS)
+    fnr = out["fnr"].where(out["defaulters"] >= MIN_DEFAULTERS)
+    best_approval = approval.groupby(out["attribute"]).transform("max")
+    best_fnr = fnr.groupby(out["attribute"]).transform("min")
+    out["approval_ratio_to_best"] = approval / best_approval.where(best_approval > 0)
+    out["fnr_gap_to_best"] = fnr - best_fnr
     out["flag_approval"] = (out["approval_ratio_to_best"] < MIN_APPROVAL_RATIO).fillna(False).astype(bool)
     out["flag_missed_default"] = (out["fnr_gap_to_best"] > MAX_FNR_GAP).fillna(False).astype(bool)
     out["flagged"] = out["flag_approval"] | out["flag_missed_default"]
@@ -81,14 +86,11 @@ def _reason(r) -> str | None:
     attr = ATTRIBUTE_WORDS.get(r.attribute, r.attribute)
     if r.flag_approval:
         words.append(
-            f"approved at {r.approval_rate:.1%}, {r.approval_ratio_to_best:.2f} times the best {attr} group's rate (below 0.8)"
+            f"approved at {100 * r.approval_rate:.1f} %, {r.approval_ratio_to_best:.2f} times the best {attr} group's rate (below 0.8)"
         )
     if r.flag_missed_default:
         words.append(
-            f"the model accepts {r.fnr:.1%} of its defaulters, {100 * r.fnr_gap_to_best:.1f} percentage points more than "
+            f"the model accepts {100 * r.fnr:.1f} % of its defaulters, {100 * r.fnr_gap_to_best:.1f} percentage points more than "
             f"the best {attr} group (over 5)"
         )
-    if not words:
-        return None
-    small = f" (only {r.defaulters} defaulters: a noisy rate)" if r.flag_missed_default and r.defaulters < 30 else ""
-    return "; ".join(words) + small
+    return "; ".join(words) if words else None

@@ -109,7 +109,8 @@ def render(record: dict) -> str:
         "",
         "Out-of-fold decisions of the model at the threshold, by group. A group is flagged when its approval rate is "
         "below 0.8 times the best group's (four-fifths rule) or its missed-default rate (defaulters accepted) exceeds "
-        "the best group's by more than 5 percentage points.",
+        "the best group's by more than 5 percentage points. Groups under 100 applications (30 defaulters for the "
+        "missed-default rate) are shown but neither flagged nor taken as the best group.",
         "",
     ]
     fair = r.get("fairness") or []
