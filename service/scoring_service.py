@@ -311,7 +311,7 @@ class ScoringService:
             info = self._info(c["feature"], c["label"])
             c["value_text"] = presentation.value(info, c["value"])
             c["text"] = presentation.describe(info, c["value"])
-        exp["summary"] = presentation.summary(exp["contributions"][:SUMMARY_CONTRIBUTIONS], catalog, p, model.threshold)
+        exp["summary"] = presentation.summary(exp["contributions"][:SUMMARY_CONTRIBUTIONS], catalog, p, model.threshold, policy)
         unlisted = exp["contributions"][top:]
         exp["contributions"] = exp["contributions"][:top]
         exp["rest"] = {

@@ -79,7 +79,7 @@ def test_run_writes_model_directory_and_every_table(trained):
     assert con.execute("select typeof(vec) from client_vectors limit 1").fetchone()[0] == "FLOAT[8]"
     best = con.execute("select threshold from threshold_curve order by cost_per_client, threshold limit 1").fetchone()[0]
     assert np.isclose(best, result.threshold)
-    assert con.execute("select count(distinct attribute) from fairness").fetchone()[0] == 2
+    assert con.execute("select count(distinct attribute) from fairness").fetchone()[0] == 3  # gender, family status, age band
     assert con.execute("select count(*) from model_runs where run_id = ?", [result.run_id]).fetchone()[0] == 1
 
 

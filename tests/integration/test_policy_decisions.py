@@ -243,6 +243,7 @@ def test_editing_the_seed_and_dbt_build_changes_final_decisions_without_retraini
     assert (score["decision"], score["decided_by"], score["model_decision"]) == ("refused", "policy", "accepted")
     assert score["policy"]["refused"] and "credit_over_13_times_income" in {r["rule_id"] for r in score["policy"]["rules"]}
     assert score["probability"] < score["threshold"]  # the model's probability is still reported
+    assert service.explanation(cid)["summary"].startswith("The application is refused by policy: the credit amount is more than")
 
 
 # -- what-if, model card, API ----------------------------------------------------------------------
