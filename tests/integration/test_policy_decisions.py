@@ -141,10 +141,12 @@ def test_application_policy_is_the_default_rules_on_every_application(pipeline_w
     con = warehouse_con(pipeline_warehouse)
     try:
         built = con.execute("select sk_id_curr, rules_fired, refused_by_policy, policy_text from application_policy").df()
+        columns = (
+            '"SK_ID_CURR" as sk_id_curr, "AMT_INCOME_TOTAL" as income, "AMT_CREDIT" as credit, "AMT_ANNUITY" as annuity, '
+            '"DAYS_BIRTH" as days_birth'
+        )
         raw = con.execute(
-            'select "SK_ID_CURR" as sk_id_curr, "AMT_INCOME_TOTAL" as income, "AMT_CREDIT" as credit, "AMT_ANNUITY" as annuity, '
-            '"DAYS_BIRTH" as days_birth from raw.application_train union all by name '
-            'select "SK_ID_CURR", "AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY", "DAYS_BIRTH" from raw.application_test'
+            f"select {columns} from raw.application_train union all select {columns} from raw.application_test"
         ).df()
         rules = {r for (r,) in con.execute("select rule_id from staging.policy_rules").fetchall()}
     finally:
