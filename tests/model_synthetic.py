@@ -1,5 +1,5 @@
 """A synthetic feature warehouse with the mart contract (client_features, feature_catalog,
-client_profile), for the model's tests that do not need the dbt pipeline."""
+client_profile, application_policy), for the model's tests that do not need the dbt pipeline."""
 
 from __future__ import annotations
 
@@ -72,5 +72,10 @@ def make_synthetic_warehouse(
         con.register("df", df)
         con.execute(f"create table {name} as select * from df")
         con.unregister("df")
+    # The credit policy's verdicts (dbt's application_policy): no rule fires on these clients.
+    con.execute(
+        "create table application_policy as select sk_id_curr, is_train, cast([] as varchar[]) as rules_fired, "
+        "cast([] as varchar[]) as rule_texts, false as refused_by_policy, cast(null as varchar) as policy_text from client_profile"
+    )
     con.close()
     return settings

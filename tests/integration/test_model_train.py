@@ -53,7 +53,7 @@ def test_run_writes_model_directory_and_every_table(trained):
     settings, result = trained
     assert registry.current_run_id(settings) == result.run_id
     d = settings.models_dir / result.run_id
-    assert sorted(p.name for p in d.iterdir()) == ["model.txt", "run.json"]
+    assert sorted(p.name for p in d.iterdir()) == ["model.txt", "model_card.md", "run.json"]
     record = json.loads((d / "run.json").read_text())
     assert record["threshold"] == result.threshold
     assert record["costs"] == {"fn": 10.0, "fp": 1.0}
