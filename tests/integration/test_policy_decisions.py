@@ -224,7 +224,7 @@ def test_editing_the_seed_and_dbt_build_changes_final_decisions_without_retraini
         final = con.execute("select * from final_decision").df()
         scores = con.execute("select count(*) from model.client_scores").fetchone()[0]
         credit_ratio = con.execute(
-            "select sk_id_curr, amt_credit / amt_income_total as ratio from int_applications__cleaned"
+            "select sk_id_curr, amt_credit / amt_income_total as ratio from intermediate.int_applications__cleaned"
         ).df()
     finally:
         con.close()
