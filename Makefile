@@ -6,7 +6,7 @@ export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test test-fast lint install browser clean
+.PHONY: run test test-fast lint install browser axe clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,8 @@ run: install
 	$(BIN)/scoring run
 
 ## make test: lint, then the whole test suite (installs Chromium for the browser tests if missing)
-test: install browser lint
-	$(BIN)/python -m pytest
+test: install browser axe lint
+	$(BIN)/python -m pytest --durations=15
 
 ## make test-fast: the unit tests only (no warehouse, no dbt, no server): under a minute
 test-fast: install
@@ -37,6 +37,10 @@ lint: install
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || bash scripts/install_chromium.sh
+
+# axe-core for the browser tests' accessibility checks (tests/node is git-ignored; the tests install it too).
+axe:
+	@test -f tests/node/node_modules/axe-core/axe.min.js || npm install --prefix tests/node axe-core@4 --no-audit --no-fund
 
 clean:
 	rm -rf warehouse/*.duckdb warehouse/build warehouse/models warehouse/data target logs

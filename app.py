@@ -21,10 +21,13 @@ from pathlib import Path
 
 import gradio as gr
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
 
 from api.routes import AccessLog, BodyLimit, access_log, api_router, install_error_handlers
 from api.security import Authenticator, AuthGate, HostAllowList, ProxyHeaders, Sessions, UserStore, login_router, security_log
-from dashboard.ui import CSS, PAGE_TITLE, build_dashboard, theme
+from dashboard.ui import CSS, HEAD, PAGE_TITLE, build_dashboard, theme
 from kernel.errors import ScoringError
 from kernel.progress import log
 from kernel.settings import LOOPBACK_HOSTS, Settings
@@ -88,7 +91,10 @@ def create_app(settings: Settings, users: UserStore | None = None, service: Scor
         title="Prêt à dépenser credit scoring API",
         version="1.0",
         description="Scores, explanations and similar clients for credit applications. The dashboard is served at `/`.",
+        docs_url=None,
+        redoc_url=None,
     )
+    install_api_docs(app)
     install_error_handlers(app)
     # add_middleware wraps what is there: the last added runs first.
     app.add_middleware(PageTitle, title=PAGE_TITLE)
@@ -111,11 +117,38 @@ def create_app(settings: Settings, users: UserStore | None = None, service: Scor
         path="/",
         theme=theme(),
         css=CSS,
+        head=HEAD,
         ssr_mode=False,
         show_error=False,
         footer_links=["api"],
         mcp_server=False,
     )
+
+
+DOCS_ASSETS = "/docs-assets"
+SWAGGER_SCHEMA = "/docs/openapi-3.0.json"
+
+
+def install_api_docs(app: FastAPI) -> None:
+    """/docs (Swagger UI) from assets the app serves itself (the swagger-ui-bundle package),
+    so the API's documentation works offline; FastAPI's defaults load them from a CDN (so /redoc, CDN-only, is off)."""
+    app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger():
+        return get_swagger_ui_html(
+            openapi_url=SWAGGER_SCHEMA,
+            title=f"{app.title} — documentation",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png",
+        )
+
+    @app.get(SWAGGER_SCHEMA, include_in_schema=False)
+    def swagger_schema():
+        # The packaged Swagger UI (4.x) refuses the "openapi: 3.1.0" label of FastAPI's schema though it renders
+        # the schema itself; /openapi.json stays as it is for every other client.
+        return {**app.openapi(), "openapi": "3.0.3"}
 
 
 def is_loopback(host: str) -> bool:

@@ -476,12 +476,11 @@ class AuthGate:
             await _send(send, 303, b"", [(b"location", f"{LOGIN_PATH}?next={quote(target)}".encode())])
         else:
             body = json.dumps({"detail": "authentication required: HTTP Basic credentials or a session from /login"}).encode()
-            await _send(
-                send,
-                401,
-                body,
-                [(b"content-type", b"application/json"), (b"www-authenticate", b'Basic realm="scoring", charset="UTF-8"')],
-            )
+            # A page's own script (the dashboard after its session ended) gets no Basic challenge: the browser
+            # would hold the request behind a password dialog; a plain 401 lets the page go to the login page.
+            from_page = headers.get("sec-fetch-mode", "navigate") != "navigate"
+            challenge = [] if from_page else [(b"www-authenticate", b'Basic realm="scoring", charset="UTF-8"')]
+            await _send(send, 401, body, [(b"content-type", b"application/json"), *challenge])
 
 
 async def _send(send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:

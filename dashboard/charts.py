@@ -68,7 +68,7 @@ def wrap(text: str, width: int = 42) -> str:
 def _layout(fig: go.Figure, title: str, height: int = 360, **kw) -> go.Figure:
     margin = kw.pop("margin", dict(l=10, r=20, t=60, b=40))
     fig.update_layout(
-        title=dict(text=title, x=0, xanchor="left"),
+        title=dict(text=wrap(title, 30) if "<br>" not in title else title, x=0, xanchor="left"),
         font=FONT,
         height=height,
         margin=margin,
@@ -108,7 +108,7 @@ def gauge(probability: float, threshold: float, decision: str) -> tuple[go.Figur
             delta=dict(
                 reference=round(t, 1),
                 valueformat=".1f",
-                suffix=" pts vs the limit",
+                suffix=" pp vs the limit",
                 font=dict(size=15),
                 increasing=dict(color=VERMILLION_TEXT, symbol="▲ "),
                 decreasing=dict(color=BLUE, symbol="▼ "),
@@ -122,12 +122,12 @@ def gauge(probability: float, threshold: float, decision: str) -> tuple[go.Figur
                 ],
                 threshold=dict(line=dict(color=INK, width=5), thickness=1.0, value=t),
             ),
-            domain=dict(x=[0, 1], y=[0.2, 1]),
+            domain=dict(x=[0, 1], y=[0.3, 1]),
         )
     )
     # Under the dial, in its own strip, so it never crosses the arc.
     fig.add_annotation(
-        text=f"blue band: accepted below {t:.1f} %  ·  orange band: refused from {t:.1f} %<br>black tick: the limit  ·  grey bar: this client",
+        text=f"blue band: accepted below {t:.1f} %<br>orange band: refused from {t:.1f} %<br>black tick: the limit · grey bar: this client",
         x=0.5,
         y=0.0,
         xref="paper",
@@ -137,11 +137,11 @@ def gauge(probability: float, threshold: float, decision: str) -> tuple[go.Figur
         showarrow=False,
         font=dict(size=13, color=INK),
     )
-    _layout(fig, f"Probability of default — {decision.upper()}", height=340, margin=dict(l=30, r=30, t=60, b=10))
+    _layout(fig, f"Probability of default: {decision.upper()}", height=360, margin=dict(l=45, r=45, t=70, b=10))
     distance = p - t
     alt = (
-        f"Gauge: probability of default {p:.1f} % against a threshold of {t:.1f} %; "
-        f"{abs(distance):.1f} points {'above' if distance >= 0 else 'below'} it, so the application is "
+        f"Gauge: probability of default {percent(probability)} against the bank's limit (threshold) of {percent(threshold)}; "
+        f"{abs(distance):.1f} percentage points {'above' if distance >= 0 else 'below'} it, so the application is "
         f"{decision}."
     )
     return fig, alt
@@ -150,10 +150,38 @@ def gauge(probability: float, threshold: float, decision: str) -> tuple[go.Figur
 # --- explanations ----------------------------------------------------------------------------------
 
 
+LABEL_WRAP = 38  # characters per label line: ~300 px at 13 px, so a 390-px phone shows every label whole
+
+
+def _row_bars(fig: go.Figure, labels: Sequence[str], values: Sequence[float], title: str, **bar) -> go.Figure:
+    """Horizontal bars, each with its label written above it across the chart's whole width (not on the
+    axis), so the labels never compete with the bars for room: the same figure reads at 1280 and 390 px."""
+    wrapped = [wrap(t, LABEL_WRAP) for t in labels]
+    lines = max((w.count("<br>") + 1 for w in wrapped), default=1)
+    fig.add_trace(go.Bar(x=list(values), y=list(range(len(values))), orientation="h", width=0.32, **bar))
+    for i, text in enumerate(wrapped):
+        fig.add_annotation(
+            text=text,
+            x=0,
+            xref="paper",
+            xanchor="left",
+            y=i + 0.18,
+            yref="y",
+            yanchor="bottom",
+            align="left",
+            showarrow=False,
+            font=dict(size=13, color=INK),
+        )
+    _layout(fig, title, height=len(values) * (20 * lines + 30) + 140, margin=dict(l=10, r=20, t=70, b=70))
+    fig.update_yaxes(visible=False, range=[-0.5, len(values) - 0.3])
+    return fig
+
+
 def explanation_bars(
     contributions: Sequence[dict], rest: dict | None, title: str = "What moved this client's score"
 ) -> tuple[go.Figure, str]:
-    """Horizontal bars of SHAP contributions (log-odds), the largest on top, each labelled with the client's value."""
+    """Horizontal bars of SHAP contributions (log-odds), the largest on top, each labelled with the client's
+    value and the direction in words (not colour alone)."""
     items = list(contributions)
     texts = [_text(c) for c in items]
     values = [float(c["contribution"]) for c in items]
@@ -161,29 +189,22 @@ def explanation_bars(
         texts.append(f"{rest['count']} other features together")
         values.append(float(rest["contribution"]))
     texts, values = texts[::-1], values[::-1]
-    colours = [VERMILLION if v > 0 else BLUE for v in values]
     words = ["raises risk" if v > 0 else "lowers risk" for v in values]
-    fig = go.Figure(
-        go.Bar(
-            x=values,
-            y=[wrap(t, 48) for t in texts],
-            orientation="h",
-            marker=dict(color=colours, pattern=dict(shape=["/" if v > 0 else "" for v in values], fgcolor="white", size=6)),
-            # Values outside the bars, in ink on white; the word says the direction (not colour alone).
-            text=[f"{v:+.2f} {w}" for v, w in zip(values, words)],
-            textposition="outside",
-            textfont=dict(color=INK, size=13),
-            cliponaxis=False,
-            customdata=words,
-            hovertemplate="%{y}<br>%{x:+.3f} (log-odds): %{customdata}<extra></extra>",
-        )
+    fig = _row_bars(
+        go.Figure(),
+        [f"{t} · {w} ({v:+.2f})" for t, v, w in zip(texts, values, words)],
+        values,
+        title,
+        marker=dict(
+            color=[VERMILLION if v > 0 else BLUE for v in values],
+            pattern=dict(shape=["/" if v > 0 else "" for v in values], fgcolor="white", size=6),
+        ),
+        customdata=[[t, w] for t, w in zip(texts, words)],
+        hovertemplate="%{customdata[0]}<br>%{x:+.3f} (log-odds): %{customdata[1]}<extra></extra>",
     )
-    lines = sum(wrap(t, 48).count("<br>") + 1 for t in texts)
-    _layout(fig, title, height=max(320, 22 * lines + 14 * len(values) + 110), margin=dict(l=10, r=30, t=60, b=50))
     fig.update_xaxes(
-        title="← lowers the risk · raises the risk → (log-odds)", zeroline=True, zerolinecolor=INK, range=_padded(values, 0.45)
+        title="← lowers the risk · raises the risk →<br>(log-odds)", zeroline=True, zerolinecolor=INK, range=_padded(values, 0.05)
     )
-    fig.update_yaxes(showgrid=False)
     up = [c for c in items if c["contribution"] > 0][:3]
     down = [c for c in items if c["contribution"] < 0][:3]
     alt = "Bar chart of the features that moved the score. "
@@ -206,29 +227,18 @@ def _padded(values: Sequence[float], share: float) -> list[float]:
 
 def importance_bars(importance: Sequence[dict], top: int = 15) -> tuple[go.Figure, str]:
     items = sorted(importance, key=lambda r: -float(r["mean_abs_shap"]))[:top]
-    labels = [wrap(r.get("label") or r["feature"], 48) for r in items][::-1]
+    labels = [r.get("label") or r["feature"] for r in items][::-1]
     values = [float(r["mean_abs_shap"]) for r in items][::-1]
-    fig = go.Figure(
-        go.Bar(
-            x=values,
-            y=labels,
-            orientation="h",
-            marker_color=BLUE,
-            text=[f"{v:.3f}" for v in values],
-            textposition="outside",
-            textfont=dict(color=INK, size=13),
-            cliponaxis=False,
-        )
-    )
-    lines = sum(lbl.count("<br>") + 1 for lbl in labels)
-    _layout(
-        fig,
+    fig = _row_bars(
+        go.Figure(),
+        [f"{label}: {v:.3f}" for label, v in zip(labels, values)],
+        values,
         "What matters for all clients",
-        height=max(320, 20 * lines + 12 * len(values) + 110),
-        margin=dict(l=10, r=30, t=60, b=50),
+        marker_color=BLUE,
+        customdata=labels,
+        hovertemplate="%{customdata}<br>%{x:.3f}<extra></extra>",
     )
-    fig.update_xaxes(title="average size of the contribution (mean |SHAP|, log-odds)", range=_padded(values, 0.15))
-    fig.update_yaxes(showgrid=False)
+    fig.update_xaxes(title="average size of the contribution<br>(mean |SHAP|, log-odds)", range=_padded(values, 0.02))
     alt = (
         "Global importance, most important first: "
         + ", ".join(f"{r.get('label') or r['feature']} ({float(r['mean_abs_shap']):.3f})" for r in items[:8])
@@ -251,8 +261,9 @@ def box_by_class(
     features = [f for f in features if stats.get(f)]
     if not features:
         return empty("Choose at least one feature to compare.")
+    # One panel under the other: side by side, three panels leave a phone ~100 px each and their titles collide.
     fig = make_subplots(
-        rows=1, cols=len(features), subplot_titles=[wrap(labels.get(f, f), 34) for f in features], horizontal_spacing=0.1
+        rows=len(features), cols=1, subplot_titles=[wrap(labels.get(f, f), LABEL_WRAP) for f in features], vertical_spacing=0.12
     )
     alt_parts = []
     for col, feature in enumerate(features, start=1):
@@ -279,8 +290,8 @@ def box_by_class(
                     boxpoints=False,
                     showlegend=False,
                 ),
-                row=1,
-                col=col,
+                row=col,
+                col=1,
             )
             medians.append(
                 f"{cls} median {format_value(row['median'])} (quartiles {format_value(row['q1'])} to {format_value(row['q3'])})"
@@ -291,14 +302,19 @@ def box_by_class(
             fig.add_hline(
                 y=float(value),
                 line=dict(color=INK, width=2, dash="dash"),
-                row=1,
-                col=col,
+                row=col,
+                col=1,
                 annotation_text=f"this client: {format_value(value)}",
                 annotation_position="top left",
                 annotation_font=dict(size=12, color=INK),
             )
         alt_parts.append(f"{labels.get(feature, feature)}: this client {format_value(value)}; " + "; ".join(medians))
-    _layout(fig, "The client against the population, by outcome", height=480, margin=dict(l=10, r=20, t=110, b=40))
+    _layout(
+        fig,
+        "The client against the population, by outcome",
+        height=150 + 260 * len(features),
+        margin=dict(l=10, r=20, t=90, b=40),
+    )
     return fig, "Box plots by outcome. " + ". ".join(alt_parts) + "."
 
 
@@ -340,7 +356,13 @@ def scatter_by_class(
             )
         )
     lx, ly = labels.get(fx, fx), labels.get(fy, fy)
-    _layout(fig, wrap(f"{ly} against {lx}", 90), height=480, legend=dict(title="outcome (shape and colour)"))
+    _layout(
+        fig,
+        f"{ly} against {lx}",
+        height=520,
+        legend=dict(title="outcome (shape and colour)", orientation="h", x=0, y=-0.25, yanchor="top"),
+        margin=dict(l=10, r=20, t=90, b=140),
+    )
     fig.update_xaxes(title=wrap(lx, 60))
     fig.update_yaxes(title=wrap(ly, 40))
     alt = f"Scatter plot of {ly} against {lx} for {', '.join(counts) or 'no'} clients; this client at ({format_value(cx)}, {format_value(cy)})."
@@ -358,7 +380,7 @@ def roc(points: Sequence[dict], auc: float | None) -> tuple[go.Figure, str]:
     fig.add_trace(go.Scatter(x=fpr, y=tpr, mode="lines", name="model (out of fold)", line=dict(color=BLUE, width=3)))
     title = f"ROC curve — AUC {auc:.3f}" if auc is not None else "ROC curve"
     _layout(fig, title, height=420, legend=dict(x=0.98, y=0.02, xanchor="right", yanchor="bottom", bgcolor="white"))
-    fig.update_xaxes(title="good clients refused (false positive rate)", range=[0, 1])
+    fig.update_xaxes(title="good clients refused<br>(false positive rate)", range=[0, 1])
     fig.update_yaxes(title="defaulters caught<br>(true positive rate)", range=[0, 1])
     return (
         fig,
@@ -378,7 +400,7 @@ def cost_curve(curve: Sequence[dict], threshold: float, costs: dict | None = Non
                 x=[threshold],
                 y=[ys[chosen]],
                 mode="markers+text",
-                text=[f"chosen threshold {threshold:.3f}"],
+                text=[f"chosen limit {percent(threshold)}"],
                 textposition="middle right",
                 textfont=dict(color=INK),
                 marker=dict(symbol="diamond", size=14, color=VERMILLION),
@@ -386,18 +408,18 @@ def cost_curve(curve: Sequence[dict], threshold: float, costs: dict | None = Non
             )
         )
     cost_txt = (
-        f"<br><sup>a missed default costs {costs.get('fn')}, a refused good client {costs.get('fp')}</sup>" if costs else ""
+        f"<br><sup>a missed default costs {costs.get('fn')},<br>a refused good client {costs.get('fp')}</sup>" if costs else ""
     )
     _layout(
         fig,
-        "Expected cost per client by threshold" + cost_txt,
+        wrap("Expected cost per client by threshold", 30) + cost_txt,
         height=420,
-        margin=dict(l=10, r=20, t=80, b=40),
+        margin=dict(l=10, r=20, t=110, b=40),
         legend=dict(x=0.98, y=0.98, xanchor="right", bgcolor="white"),
     )
-    fig.update_xaxes(title="threshold on the probability of default")
-    fig.update_yaxes(title="cost per client")
-    best = f"; the chosen threshold {threshold:.3f} costs {ys[chosen]:.3f} per client" if chosen is not None else ""
+    fig.update_xaxes(title="limit (threshold) on the<br>probability of default")
+    fig.update_yaxes(title="cost units per client")
+    best = f"; the chosen limit {percent(threshold)} costs {ys[chosen]:.3f} per client" if chosen is not None else ""
     return (
         fig,
         f"Line chart of expected cost per client for thresholds from {min(xs, default=0):.2f} to {max(xs, default=1):.2f}{best}.",

@@ -3,8 +3,21 @@ explanation summary); the dashboard imports them from here under its own short n
 
 from __future__ import annotations
 
-from service.wording import is_missing, money, number, percent, years
+from service.wording import is_missing, number, percent, years
+from service.wording import money as _amount
 
 format_value = number
 
-__all__ = ["format_value", "is_missing", "money", "percent", "years"]
+
+def money(value, currency: str = "€") -> str:
+    """An amount with the lender's currency (Settings.currency): '135,000 €'."""
+    text = _amount(value)
+    return text if is_missing(value) else f"{text} {currency}"
+
+
+def points(value: float) -> str:
+    """A difference of two probabilities in percentage points: 0.706 -> '70.6 percentage points'."""
+    return f"{abs(value) * 100:.1f} percentage points"
+
+
+__all__ = ["format_value", "is_missing", "money", "percent", "points", "years"]

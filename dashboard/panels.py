@@ -4,16 +4,21 @@ their plain results into what a panel shows (figures, text alternatives, tables)
 
 from __future__ import annotations
 
+import math
+
 import gradio as gr
+import pandas as pd
 
 from dashboard import charts
-from dashboard.format import format_value, money, percent, years
+from dashboard.format import format_value, money, percent, points, years
 from kernel.errors import ClientNotFound, InvalidField, ScoringError
 from service import wording as presentation
 from service.scoring_service import GROUP_FILTERS, ScoringService
 
 SEARCH_LIMIT = 10
+SUGGESTIONS = 5
 COMPARE_SAMPLE = 3000
+COMPARE_DEFAULTS = 3
 IMPORTANT_FEATURES = 20
 # Profile fields worth comparing, beside the model's most important features.
 PROFILE_FEATURES = {
@@ -25,19 +30,24 @@ PROFILE_FEATURES = {
 }
 # The group filters in words: the filter menus, the comparison sentence and the fairness table.
 FILTER_LABELS = {"gender": "gender", "age_band": "age band", "income_type": "income type", "contract_type": "contract"}
-# How each profile field is shown: label and formatter.
+# The six facts a relationship manager reads first; the rest of the profile is in the accordion.
+KEY_FACTS = ("contract_type", "credit_amount", "annuity", "income_total", "age_years", "employment_years")
+# How each profile field is shown: label and formatter (`money` takes the currency).
 PROFILE_FIELDS = {
     "kind": ("Type", str),
     "contract_type": ("Contract", str),
-    "gender": ("Gender", str),
+    "credit_amount": ("Credit amount", money),
+    "annuity": ("Loan annuity", money),
+    "income_total": ("Annual income", money),
     "age_years": ("Age", years),
+    "employment_years": ("Employed for", years),
+    "gender": ("Gender", str),
     "age_band": ("Age band", str),
     "family_status": ("Family status", str),
     "children": ("Children", format_value),
     "education": ("Education", str),
     "income_type": ("Income type", str),
     "occupation": ("Occupation", str),
-    "employment_years": ("Employed for", years),
     "housing": ("Housing", str),
     "organization": ("Employer type", str),
     "family_members": ("Family members", format_value),
@@ -45,15 +55,12 @@ PROFILE_FIELDS = {
     "own_realty": ("Owns a home", format_value),
     "is_pensioner_or_unemployed": ("Pensioner or unemployed", format_value),
     "region_rating": ("Region rating (1 best, 3 worst)", format_value),
-    "income_total": ("Annual income", money),
-    "credit_amount": ("Credit amount", money),
-    "annuity": ("Loan annuity", money),
     "goods_price": ("Price of the goods", money),
     "credit_to_income_ratio": ("Credit / annual income", lambda v: f"{float(v):.2f} ×"),
     "annuity_to_income_ratio": ("Annuity / annual income", lambda v: percent(v)),
 }
 HIDDEN_PROFILE = {"sk_id_curr", "is_train", "target"}
-# What-if fields as the what-if panel names them (Kaggle name -> words); ui.py lays them out.
+# What-if fields: Kaggle name (what the service takes) -> the words the panel shows.
 WHAT_IF_NAMES = [
     ("AMT_INCOME_TOTAL", "Annual income"),
     ("AMT_CREDIT", "Credit amount"),
@@ -61,113 +68,221 @@ WHAT_IF_NAMES = [
     ("AMT_GOODS_PRICE", "Price of the goods"),
     ("CNT_CHILDREN", "Number of children"),
 ]
+WHAT_IF_FIELDS = [name for name, _ in WHAT_IF_NAMES]
+WHOLE_FIELDS = {"CNT_CHILDREN"}
+PSI_BANDS = ((0.1, "stable"), (0.25, "worth watching"), (math.inf, "shifted"))
+
+
+def what_if_fields(currency: str) -> list[tuple[str, str, str]]:
+    """(Kaggle name, label, hint) of each what-if field; amounts carry the currency."""
+    return [
+        (name, f"{label} ({currency})" if name.startswith("AMT_") else label, "a whole number" if name in WHOLE_FIELDS else "")
+        for name, label in WHAT_IF_NAMES
+    ]
 
 
 def _message(exc: Exception) -> str:
     return str(exc.args[0]) if exc.args else str(exc)
 
 
+def psi_band(psi: float | None) -> str:
+    if psi is None:
+        return "no data"
+    return next(word for bound, word in PSI_BANDS if psi < bound)
+
+
 class Events:
     """One method per dashboard event; `service` is the app's one ScoringService."""
 
-    def __init__(self, service: ScoringService, what_if_fields: list[str] | None = None) -> None:
+    def __init__(self, service: ScoringService) -> None:
         self.service = service
-        self.what_if_fields = what_if_fields or []
+        self.currency = service.settings.currency
+        self._important: tuple[object, list[tuple[str, str]]] | None = None
 
-    # -- choices: read through the service on every page load, so a rebuild or a new model shows ---
+    def warm_up(self) -> None:
+        """Load the model and the marts' structure before the first visitor (the first pick was 2.7 s cold)."""
+        try:
+            newest = self.service.newest_application()
+            if newest is not None:
+                self.service.explanation(newest)
+            self.feature_choices()
+        except ScoringError:  # nothing published yet: the page says so when it opens
+            pass
+
+    # -- choices: read through the service, so a rebuild or a new model shows ---------------------
     def labels(self) -> dict[str, str]:
         return {**self.service.feature_labels(), **PROFILE_FEATURES}
 
-    def feature_choices(self) -> list[tuple[str, str]]:
-        top = self.service.comparable_features(limit=IMPORTANT_FEATURES)
-        return [(r["label"], r["feature"]) for r in top] + [(label, f) for f, label in PROFILE_FEATURES.items()]
+    def important(self) -> list[tuple[str, str]]:
+        """(label, feature) of the model's most important comparable features, read once per publication."""
+        stamp = (self.service.reader.stamp, self.service.models.current().run_id)
+        if self._important is None or self._important[0] != stamp:
+            top = self.service.comparable_features(limit=IMPORTANT_FEATURES)
+            self._important = (stamp, [(r["label"], r["feature"]) for r in top])
+        return self._important[1]
+
+    def feature_choices(self, first: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+        """`first`, then the model's important features, then profile fields; one entry per label."""
+        top = self.important()
+        seen_labels, seen, out = set(), set(), []
+        for label, value in [*(first or []), *top, *[(label, f) for f, label in PROFILE_FEATURES.items()]]:
+            if value in seen or label.lower() in seen_labels:
+                continue
+            seen.add(value)
+            seen_labels.add(label.lower())
+            out.append((label, value))
+        return out
 
     def filter_choices(self) -> dict[str, list[str]]:
         return {f: self.service.population_filters().get(f, []) for f in GROUP_FILTERS}
 
-    def choices(self, features, fx, fy, *filters):
-        """Updates for the feature pickers and group filters: the current model's important features
-        and the published profile's levels; the user's picks are kept where they still exist."""
-        options = self.feature_choices()
-        known = {value for _, value in options}
-        defaults = [value for _, value in options[:3]]
-        kept = [f for f in features or [] if f in known] or defaults
-        pick = lambda v, i: v if v in known else (defaults[i] if len(defaults) > i else None)  # noqa: E731
-        levels = self.filter_choices()
-        return [
-            gr.update(choices=options, value=kept),
-            gr.update(choices=options, value=pick(fx, 0)),
-            gr.update(choices=options, value=pick(fy, 1)),
-            *[gr.update(choices=levels[f], value=v if v in levels[f] else None) for f, v in zip(GROUP_FILTERS, filters)],
-        ]
+    def default_features(self, contributions: list[dict]) -> list[tuple[str, str]]:
+        """The client's strongest reasons that can be compared, one per feature family."""
+        present = self.service.feature_labels()  # the published mart's features
+        families = self.service.feature_families()
+        chosen, seen_families = [], set()
+        for c in sorted(contributions, key=lambda c: -abs(float(c["contribution"]))):
+            feature, label = c["feature"], c.get("label") or c["feature"]
+            # Without a family column, the label's topic ("External scores: highest") stands for it.
+            family = families.get(feature) or (label.split(":")[0] if ":" in label else None)
+            if feature not in present or (family and family in seen_families):
+                continue
+            seen_families.add(family)
+            chosen.append((label, feature))
+            if len(chosen) == COMPARE_DEFAULTS:
+                break
+        return chosen
 
-    # -- events -------------------------------------------------------------------------------
-    def search(self, query: str):
+    def filters_for(self, population):
+        """Group filters are usable only when comparing with a group."""
+        levels = self.filter_choices()
+        return [gr.update(interactive=population == "group", choices=levels[f]) for f in GROUP_FILTERS]
+
+    # -- opening an application -------------------------------------------------------------------
+    def open_initial(self, request: gr.Request):
+        """The application in the address (?id=N), else the newest new application."""
+        asked = (request.query_params.get("id") or "").strip() if request is not None else ""
+        if asked:
+            cid, note = self._existing(asked)
+            if cid is not None:
+                return cid, ""
+            return gr.update(), note
         try:
-            page = self.service.search_clients(query or "", limit=SEARCH_LIMIT)
+            return self.service.newest_application(), ""
+        except ScoringError as exc:
+            return gr.update(), f"**{_message(exc)}**"
+
+    def _existing(self, text: str) -> tuple[int | None, str]:
+        """(id, "") when `text` is an existing id, else (None, a sentence with the nearest ids)."""
+        text = (text or "").strip()
+        if not text.isdigit():
+            return None, f"“{text}” is not an application id: type its digits."
+        cid = int(text)
+        if self.service.client_summaries([cid]):
+            return cid, ""
+        nearest = self.service.nearest_ids(cid, SUGGESTIONS)
+        hint = f" The nearest existing ids: {', '.join(map(str, nearest))}." if nearest else ""
+        return None, f"No application has the id {cid}.{hint}"
+
+    def search(self, query: str):
+        q = (query or "").strip()
+        if not q:
+            return gr.update(choices=[], value=None, visible=False), ""
+        try:
+            page = self.service.search_clients(q, limit=SEARCH_LIMIT)
         except InvalidField:
-            return gr.update(choices=[], value=None), "Type the digits of an application id."
-        choices = [(f"{hit['sk_id_curr']} — {hit['kind']}", hit["sk_id_curr"]) for hit in page["items"]]
+            return gr.update(choices=[], value=None, visible=False), "Type the digits of an application id."
+        if not page["items"]:
+            return gr.update(choices=[], value=None, visible=False), self._existing(q)[1]
+        found = self.service.client_summaries([hit["sk_id_curr"] for hit in page["items"]])
+        choices = [(self.match_label(found.get(hit["sk_id_curr"], hit)), hit["sk_id_curr"]) for hit in page["items"]]
         total = page["total"]
         note = (
-            f"{total:,} applications match; showing the first {len(choices)}. Type more digits to narrow the list."
+            f"{total:,} applications match; the first {len(choices)} are listed. Type more digits to narrow the list."
             if total > len(choices)
-            else f"{total:,} matching application{'s' if total != 1 else ''}."
+            else f"{total:,} matching application{'s' if total != 1 else ''}. Press Enter to open an exact id."
         )
-        return gr.update(choices=choices, value=None), note
+        return gr.update(choices=choices, value=None, visible=True), note
+
+    def match_label(self, hit: dict) -> str:
+        parts = [str(hit["sk_id_curr"])]
+        if hit.get("contract_type"):
+            parts.append(f"{hit['contract_type']} of {money(hit.get('credit_amount'), self.currency)}")
+        if hit.get("decision"):
+            parts.append(hit["decision"])
+        return " — ".join(parts) + f" ({hit['kind']})"
+
+    def open_id(self, query: str):
+        """Enter in the search box: open the exact id, or say it does not exist and suggest the nearest."""
+        cid, note = self._existing(query)
+        matches, listed = self.search(query)
+        return (cid if cid is not None else gr.update()), matches, note or listed
 
     def pick(self, value):
         return int(value) if value not in (None, "") else None
 
-    def show_client(self, client_id, population, features, show_box, show_scatter, fx, fy, *filters):
-        """Every client panel at once: decision, gauge, profile, explanation, what-if fields, comparison."""
-        compare_args = (population, features, show_box, show_scatter, fx, fy, *filters)
+    def show_client(self, client_id):
+        """Every client panel but the comparison (which follows, see ui.py): decision, gauge, profile,
+        explanation, what-if fields, and the comparison's default features (the client's strongest reasons)."""
         if client_id is None:
-            fig, alt = charts.empty("Choose an application.")
-            return [
-                "Choose an application to see its decision.",
-                fig,
-                alt,
-                "",
-                "",
-                fig,
-                alt,
-                *[None] * len(self.what_if_fields),
-                *self.compare(None, *compare_args),
-            ]
+            return self._no_client("Choose an application to see its decision.")
         try:
             explanation = self.service.explanation(client_id)
             client = self.service.client(client_id)
         except (ClientNotFound, ScoringError) as exc:  # unknown client, or a model that needs retraining
-            fig, alt = charts.empty(_message(exc))
-            return [
-                f"**{_message(exc)}**",
-                fig,
-                alt,
-                "",
-                "",
-                fig,
-                alt,
-                *[None] * len(self.what_if_fields),
-                *self.compare(None, *compare_args),
-            ]
+            return self._no_client(f"**{_message(exc)}**")
         gauge, gauge_alt = charts.gauge(explanation["probability"], explanation["threshold"], explanation["decision"])
         why, why_alt = charts.explanation_bars(explanation["contributions"], explanation["rest"])
         application = client.get("application") or {}
+        defaults = self.default_features(explanation["contributions"])
+        options = self.feature_choices(defaults)
+        chosen = [v for _, v in defaults] or [v for _, v in options[:COMPARE_DEFAULTS]]
+        x = chosen[0] if chosen else None
+        y = chosen[1] if len(chosen) > 1 else None
+        values = [application.get(f) for f in WHAT_IF_FIELDS]
         return [
             decision_text(explanation),
             gauge,
             gauge_alt,
-            profile_table(client),
+            profile_table(client, self.currency, KEY_FACTS),
             explanation["summary"],
             why,
             why_alt,
-            *[application.get(f) for f in self.what_if_fields],
-            *self.compare(client_id, *compare_args),
+            *values,
+            profile_table(client, self.currency, exclude=KEY_FACTS),
+            gr.update(choices=options, value=chosen),
+            gr.update(choices=options, value=x),
+            gr.update(choices=options, value=y),
+            _term(application.get("AMT_CREDIT"), application.get("AMT_ANNUITY")),
+            "",
+            gr.update(visible=False),
+            gr.update(visible=False),
         ]
 
+    def _no_client(self, message: str) -> list:
+        fig, alt = charts.empty(message.strip("*"))
+        return [
+            message,
+            fig,
+            alt,
+            "",
+            "",
+            fig,
+            alt,
+            *[None] * len(WHAT_IF_FIELDS),
+            "",
+            gr.update(),
+            gr.update(),
+            gr.update(),
+            None,
+            "",
+            gr.update(visible=False),
+            gr.update(visible=False),
+        ]
+
+    # -- compare ----------------------------------------------------------------------------------
     def compare(self, client_id, population, features, show_box, show_scatter, fx, fy, *filters):
-        hidden = [gr.update(visible=False)] * 4
+        hidden = [gr.update(visible=False)] * 6
         if client_id is None:
             return ["Choose an application to compare it with other clients.", *hidden]
         if not (show_box or show_scatter):
@@ -180,7 +295,7 @@ class Events:
             pop = self.service.population(
                 wanted, population=population or "all", filters=chosen, client_id=client_id, sample=COMPARE_SAMPLE
             )
-        except (InvalidField, ClientNotFound) as exc:
+        except (InvalidField, ClientNotFound, ScoringError) as exc:
             return [_message(exc), *hidden]
         labels = self.labels()
         mine = (pop.get("client") or {}).get("values", {})
@@ -195,22 +310,62 @@ class Events:
             out += [gr.update(value=fig, visible=True), gr.update(value=alt, visible=True)]
         else:
             out += [gr.update(visible=False)] * 2
+        if population == "similar":
+            table = self.service.neighbour_table(client_id, wanted)
+            headline, rows = neighbour_rows(table, labels)
+            out += [gr.update(value=headline, visible=True), gr.update(value=rows, visible=True)]
+        else:
+            out += [gr.update(visible=False)] * 2
         return out
 
+    # -- what-if ----------------------------------------------------------------------------------
     def what_if(self, client_id, *values):
+        fields = what_if_fields(self.currency)
         if client_id is None:
-            fig, alt = charts.empty("Choose an application first.")
-            return "Choose an application first.", fig, alt
-        changes = {f: _number(v) for f, v in zip(self.what_if_fields, values) if v is not None}
-        try:
-            result = self.service.what_if(client_id, changes)
-        except (InvalidField, ClientNotFound, ScoringError) as exc:
-            fig, alt = charts.empty(_message(exc))
-            return f"**Cannot score this edit:** {_message(exc)}", fig, alt
+            return (
+                "Choose an application first.",
+                gr.update(visible=False),
+                gr.update(visible=False),
+                *[gr.update()] * len(fields),
+            )
+        errors = {name: error for name, v in zip(WHAT_IF_FIELDS, values) if (error := field_error(name, v))}
+        application = (self.service.client(client_id).get("application")) or {}
+        changes = {
+            name: _number(v)
+            for name, v in zip(WHAT_IF_FIELDS, values)
+            if name not in errors and not _same(v, application.get(name))
+        }
+        if not errors and not changes:
+            return (
+                "Nothing changed yet: edit a field, then score the edited application.",
+                gr.update(visible=False),
+                gr.update(visible=False),
+                *self._field_states(fields, {}),
+            )
+        result = None
+        if not errors:
+            try:
+                result = self.service.what_if(client_id, changes)
+            except (InvalidField, ClientNotFound, ScoringError) as exc:
+                name, _, text = _message(exc).partition(": ")
+                errors = {name: text} if name in WHAT_IF_FIELDS else {"": _message(exc)}
+        if errors:
+            listed = "; ".join(f"{dict(WHAT_IF_NAMES).get(n, 'the edit')}: {e}" for n, e in errors.items())
+            return (
+                f"**Cannot score this edit.** {listed}.",
+                gr.update(visible=False),
+                gr.update(visible=False),
+                *self._field_states(fields, errors),
+            )
         fig, alt = charts.explanation_bars(
             result["edited"]["contributions"], result["edited"]["rest"], title="What moved the edited score"
         )
-        return what_if_text(result), fig, alt
+        return (
+            what_if_text(result, self.currency),
+            gr.update(value=fig, visible=True),
+            gr.update(value=alt, visible=True),
+            *self._field_states(fields, {}),
+        )
 
     def model_card(self) -> str:
         try:
@@ -218,6 +373,43 @@ class Events:
         except ScoringError as exc:
             return f"No model card: {exc}"
 
+    def _field_states(self, fields, errors: dict[str, str]) -> list:
+        return [
+            gr.update(info=errors[name], elem_classes=["field-error"])
+            if name in errors
+            else gr.update(info=hint, elem_classes=[])
+            for name, _, hint in fields
+        ]
+
+    def reset(self, client_id):
+        """The client's own values back in every field."""
+        application = (self.service.client(client_id).get("application") or {}) if client_id is not None else {}
+        values = [application.get(f) for f in WHAT_IF_FIELDS]
+        fields = what_if_fields(self.currency)
+        states = self._field_states(fields, {})
+        return [
+            *[gr.update(value=v, **s) for v, s in zip(values, states)],
+            _term(application.get("AMT_CREDIT"), application.get("AMT_ANNUITY")),
+            "The fields are back to the client's values.",
+            gr.update(visible=False),
+            gr.update(visible=False),
+        ]
+
+    def follow_credit(self, credit, annuity, term, keep):
+        """A new credit amount: the annuity follows at the same term, unless it is kept fixed."""
+        if keep or not _positive(credit) or not _positive(term):
+            return gr.update(), _term(credit, annuity)
+        return round(float(credit) / float(term), 1), gr.update()
+
+    def follow_term(self, credit, annuity, term, keep):
+        if keep or not _positive(credit) or not _positive(term):
+            return gr.update(), gr.update()
+        return round(float(credit) / float(term), 1), gr.update()
+
+    def follow_annuity(self, credit, annuity):
+        return _term(credit, annuity)
+
+    # -- model and monitoring ---------------------------------------------------------------------
     def model(self):
         info = self.service.model_info()
         roc, roc_alt = charts.roc(info["roc_curve"], (info.get("metrics") or {}).get("oof_auc"))
@@ -238,6 +430,42 @@ class Events:
             imp_alt,
         )
 
+    def monitoring(self):
+        drift = self.service.drift()
+        rows = drift["rows"]
+        if not rows:
+            return "No drift to show: the warehouse has no new applications or no model tables yet.", pd.DataFrame()
+        table = pd.DataFrame(
+            [
+                {
+                    "What": r["label"],
+                    "PSI": f"{r['psi']:.3f}" if r.get("psi") is not None else "no data",
+                    "In words": psi_band(r.get("psi")),
+                    "Training clients": format_value(r.get("n_train")),
+                    "New applications": format_value(r.get("n_new")),
+                }
+                for r in rows
+            ]
+        )
+        score = next((r for r in rows if r["feature"] == "score"), None)
+        shifted = [r["label"] for r in rows if r["feature"] != "score" and psi_band(r.get("psi")) != "stable"]
+        lead = (
+            f"The score's distribution is **{psi_band(score['psi'])}** (PSI {score['psi']:.3f}). "
+            if score and score.get("psi") is not None
+            else ""
+        )
+        rest = (
+            f"Features to look at: {', '.join(shifted)}."
+            if shifted
+            else "The most important features are stable between training and new applications."
+        )
+        source = (
+            " (from the warehouse's feature_drift table)"
+            if drift["source"] == "feature_drift"
+            else " (over the training deciles)"
+        )
+        return lead + rest + source, table
+
 
 # --- text and tables: plain data in, strings and rows out -----------------------------------------
 
@@ -247,11 +475,46 @@ def _number(v):
     return int(f) if f.is_integer() else f
 
 
+def _positive(v) -> bool:
+    try:
+        return v is not None and float(v) > 0 and math.isfinite(float(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _same(a, b) -> bool:
+    try:
+        return b is not None and math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+    except (TypeError, ValueError):
+        return False
+
+
+def _term(credit, annuity):
+    return round(float(credit) / float(annuity), 1) if _positive(credit) and _positive(annuity) else None
+
+
+def field_error(name: str, value) -> str:
+    """A what-if value in plain words when it cannot be used; an emptied or mistyped field is refused, not dropped."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "empty — type a number"
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return f"“{value}” is not a number"
+    if not math.isfinite(v):
+        return "type a finite number"
+    if v < 0:
+        return "cannot be negative"
+    if name in WHOLE_FIELDS and not v.is_integer():
+        return "a whole number, please"
+    return ""
+
+
 def decision_text(explanation: dict) -> str:
     """The decision in a heading (word and symbol, not colour), in a sentence a client understands,
-    and the main reasons in plain language."""
+    and the main reasons in plain language. No internal ids: the model run is named in the Model tab."""
     refused = explanation["decision"] == "refused"
-    distance = explanation["distance_to_threshold"] * 100
+    distance = explanation["distance_to_threshold"]
     sentence = explanation.get("decision_text") or presentation.decision_sentence(
         explanation["probability"], explanation["threshold"]
     )
@@ -263,10 +526,10 @@ def decision_text(explanation: dict) -> str:
     if down:
         reasons += "\n\n**What lowers the risk:** " + "; ".join(down) + "."
     return (
-        f"### {('✖ REFUSED BY POLICY' if explanation.get('decided_by') == 'policy' else '✖ REFUSED') if refused else '✔ ACCEPTED'}"
+        f"## {('✖ Refused by policy' if explanation.get('decided_by') == 'policy' else '✖ Refused') if refused else '✔ Accepted'}"
         f" — application {explanation['sk_id_curr']} ({explanation['kind']})\n"
-        f"{sentence} The client is {abs(distance):.1f} points {'above' if distance >= 0 else 'below'} the limit."
-        f"{reasons}\n\n<small>Model {explanation['run_id']}.</small>"
+        f"{sentence} The client is {points(distance)} {'above' if distance >= 0 else 'below'} the limit."
+        f"{reasons}"
     )
 
 
@@ -274,29 +537,34 @@ def _reason(c: dict) -> str:
     return c.get("text") or f"{c['label']} — {format_value(c.get('value'))}"
 
 
-def profile_rows(client: dict) -> list[list[str]]:
+def profile_rows(client: dict, currency: str = "€", only=None, exclude=()) -> list[list[str]]:
     profile = {"kind": client["kind"], **client["profile"]}
-    rows = [
-        [label, fmt(profile[k]) if profile.get(k) is not None else "no data"]
-        for k, (label, fmt) in PROFILE_FIELDS.items()
-        if k in profile
-    ]
-    rows += [
-        [k.replace("_", " ").capitalize(), format_value(v)]
-        for k, v in profile.items()
-        if k not in PROFILE_FIELDS and k not in HIDDEN_PROFILE
-    ]
+
+    def shown(k, fmt):
+        v = profile.get(k)
+        if v is None:
+            return "no data"
+        return fmt(v, currency) if fmt is money else fmt(v)
+
+    keys = list(only) if only else [k for k in PROFILE_FIELDS if k not in exclude]
+    rows = [[PROFILE_FIELDS[k][0], shown(k, PROFILE_FIELDS[k][1])] for k in keys if k in profile]
+    if not only:
+        rows += [
+            [k.replace("_", " ").capitalize(), format_value(v)]
+            for k, v in profile.items()
+            if k not in PROFILE_FIELDS and k not in HIDDEN_PROFILE
+        ]
     return rows
 
 
-def profile_table(client: dict) -> str:
-    """The profile as a two-column Markdown table: long values wrap instead of being cut."""
+def profile_table(client: dict, currency: str = "€", only=None, exclude=()) -> str:
+    """Profile rows as a two-column Markdown table: long values wrap instead of being cut."""
 
     def cell(text) -> str:
         return str(text).replace("|", "\\|").replace("\n", " ")
 
-    lines = ["| | |", "|:--|:--|"] + [f"| {cell(label)} | **{cell(value)}** |" for label, value in profile_rows(client)]
-    return "\n".join(lines)
+    rows = profile_rows(client, currency, only, exclude)
+    return "\n".join(["| | |", "|:--|:--|"] + [f"| {cell(label)} | **{cell(value)}** |" for label, value in rows])
 
 
 def population_note(pop: dict) -> str:
@@ -317,36 +585,73 @@ def population_note(pop: dict) -> str:
     return f"Compared with {names.get(pop['population'], pop['population'])}{f' ({filters})' if filters else ''}: {by}. Scatter plots show a sample of at most {COMPARE_SAMPLE:,}."
 
 
-def what_if_text(result: dict) -> str:
+def neighbour_rows(table: dict, labels: dict[str, str]) -> tuple[str, pd.DataFrame]:
+    """The headline ("9 of 16 past look-alikes defaulted") and one row per neighbour."""
+    rows = table["neighbors"]
+    past = [r for r in rows if r.get("outcome")]
+    defaulted = sum(r["outcome"] == "defaulted" for r in past)
+    new = len(rows) - len(past)
+    headline = f"{defaulted} of {len(past)} past look-alikes defaulted" + (
+        f"; {new} of the {len(rows)} are new applications." if new else "."
+    )
+    frame = pd.DataFrame(
+        [
+            {
+                "Application": str(r["sk_id_curr"]),
+                "Outcome": r.get("outcome") or "new",
+                "Probability of default": percent(r.get("probability")),
+                **{labels.get(f, f): format_value(v) for f, v in r["values"].items()},
+            }
+            for r in rows
+        ]
+    )
+    return headline, frame
+
+
+def what_if_text(result: dict, currency: str = "€") -> str:
     cur, new = result["current"], result["edited"]
     names = dict(WHAT_IF_NAMES)
-    changed = ", ".join(f"{names.get(k, k)} {format_value(v)}" for k, v in result["changes"].items()) or "nothing"
+    changed = ", ".join(
+        f"{names.get(k, k)} {money(v, currency) if k.startswith('AMT_') else format_value(v)}"
+        for k, v in result["changes"].items()
+    )
     moved = result.get("changed_features") or []
     moved_txt = "; ".join(
         f"{m.get('label', m['feature'])}: {m.get('before_text', format_value(m['before']))} → "
         f"{m.get('after_text', format_value(m['after']))}"
         for m in moved[:8]
     )
+    change = result["probability_change"]
     return (
         f"**Current:** {percent(cur['probability'])}, {cur['decision']}.  \n"
         f"**Edited** ({changed}): {percent(new['probability'])}, **{new['decision']}** "
-        f"({result['probability_change'] * 100:+.1f} points).  \n"
+        f"({'+' if change >= 0 else '−'}{points(change)}).  \n"
         f"{new['summary']}  \n"
         + (f"Features the edit changed: {moved_txt}." if moved_txt else "The edit changed none of the model's features.")
     )
 
 
 def model_text(info: dict) -> str:
+    """A plain summary first (what the AUC means for a relationship manager), then the figures and the run."""
     m = info.get("metrics") or {}
     cpc = info.get("cost_per_client") or {}
     costs = info.get("costs") or {}
     auc = m.get("oof_auc")
+    plain = (
+        f"Given one client who defaulted and one who repaid, the model ranks the defaulter as riskier "
+        f"**{round(auc * 100)} times in 100** (a coin would manage 50). "
+        if auc is not None
+        else ""
+    )
+    unit = "cost units per client"
     return (
-        f"Model **{info['run_id']}**, trained {info.get('trained_at', '')} on {info.get('rows', 0):,} clients "
-        f"and {info.get('n_features', 0)} features. Out-of-fold AUC {format_value(auc)}. "
-        f"Threshold {info['threshold']:.3f}: a missed default costs {costs.get('fn')}, a refused good client {costs.get('fp')}. "
-        f"Expected cost per client: model {format_value(cpc.get('model'))}, accept everyone {format_value(cpc.get('accept_all'))}, "
-        f"threshold 0.5 {format_value(cpc.get('threshold_0_5'))}."
+        f"{plain}Applications at or above a **{percent(info['threshold'])}** probability of default are refused: "
+        f"that limit minimises the expected cost when a missed default costs {format_value(costs.get('fn'))} times "
+        f"as much as refusing a good client ({format_value(costs.get('fp'))}).\n\n"
+        f"Expected cost: {format_value(cpc.get('model'))} {unit} with the model, {format_value(cpc.get('accept_all'))} "
+        f"if everyone were accepted, {format_value(cpc.get('threshold_0_5'))} with a 50 % limit. "
+        f"Out-of-fold AUC {format_value(auc)}; trained on {info.get('rows', 0):,} clients and "
+        f"{info.get('n_features', 0)} features.\n\n<small>Model run {info['run_id']}, trained {info.get('trained_at', '')}.</small>"
     )
 
 
@@ -362,8 +667,6 @@ FAIRNESS_HEADERS = {
 
 
 def fairness_rows(rows: list[dict]):
-    import pandas as pd
-
     df = pd.DataFrame(rows)
     df = df[[c for c in FAIRNESS_HEADERS if c in df]]
     for col in ("approval_rate", "fnr", "fpr"):
@@ -379,8 +682,6 @@ def fairness_rows(rows: list[dict]):
 
 
 def baseline_rows(info: dict):
-    import pandas as pd
-
     rows = []
     for name, b in (info.get("baselines") or {}).items():
         if isinstance(b, dict):
@@ -388,7 +689,7 @@ def baseline_rows(info: dict):
                 {
                     "baseline": name,
                     **{
-                        k: format_value(v) if isinstance(v, (int, float)) else str(v)
+                        k: (percent(v) if k == "threshold" else format_value(v)) if isinstance(v, (int, float)) else str(v)
                         for k, v in b.items()
                         if not isinstance(v, (list, dict)) and k != "name"
                     },
@@ -403,11 +704,18 @@ def baseline_rows(info: dict):
                 "baseline": "this model",
                 "auc": format_value(auc),
                 "cost_per_client": format_value((info.get("cost_per_client") or {}).get("model")),
-                "threshold": format_value(info.get("threshold")),
+                "threshold": percent(info.get("threshold")),
             }
         )
     return (
         pd.DataFrame(rows)
         .fillna("")
-        .rename(columns={"baseline": "Baseline", "auc": "AUC", "cost_per_client": "Cost per client", "threshold": "Threshold"})
+        .rename(
+            columns={
+                "baseline": "Baseline",
+                "auc": "AUC",
+                "cost_per_client": "Cost per client (cost units)",
+                "threshold": "Limit",
+            }
+        )
     )

@@ -29,6 +29,7 @@ LOGIN_DELAY_ENV = "SCORING_LOGIN_FAILURE_DELAY"
 ACCESS_LOG_ENV = "SCORING_ACCESS_LOG"
 SECURITY_LOG_ENV = "SCORING_SECURITY_LOG"
 DEBUG_ENV = "SCORING_DEBUG"
+CURRENCY_ENV = "SCORING_CURRENCY"
 
 DEFAULTS = {
     WAREHOUSE_ENV: "warehouse",
@@ -48,6 +49,7 @@ DEFAULTS = {
     LOGIN_DELAY_ENV: "1",  # seconds before a failed or throttled login is answered
     ACCESS_LOG_ENV: "",  # one line per request: stderr unless a file is named
     SECURITY_LOG_ENV: "",  # failed and throttled logins: stderr unless a file is named
+    CURRENCY_ENV: "€",  # the lender's currency, as the dashboard labels amounts
     DEBUG_ENV: "",  # set (to anything) to see the traceback of an unexpected CLI error
 }
 
@@ -83,6 +85,8 @@ class Settings:
     login_failure_delay: float = field(default_factory=lambda: float(env(LOGIN_DELAY_ENV)))
     access_log: Path | None = field(default_factory=lambda: _path(ACCESS_LOG_ENV))
     security_log: Path | None = field(default_factory=lambda: _path(SECURITY_LOG_ENV))
+    # The lender's currency, as amounts are labelled on the dashboard.
+    currency: str = field(default_factory=lambda: env(CURRENCY_ENV))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "warehouse", Path(self.warehouse).absolute())

@@ -36,6 +36,17 @@ T = TypeVar("T")
 GROUP_FILTERS = ("gender", "age_band", "income_type", "contract_type")
 
 
+# PSI of one column between train and new applications, over train deciles (null is its own bin); shares
+# below 0.01 % are floored so an empty bin does not make the logarithm infinite.
+PSI_SQL = """
+with v as (select is_train, cast("{column}" as double) as x from {table}),
+edges as (select quantile_cont(x, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) as q from v where is_train),
+binned as (select is_train, case when x is null then -1 else len(list_filter(q, e -> x > e)) end as bin from v, edges),
+counts as (select bin, count(*) filter (where is_train) as a, count(*) filter (where not is_train) as b from binned group by bin),
+totals as (select sum(a) as ta, sum(b) as tb from counts)
+select sum((pa - pb) * ln(pa / pb)), max(ta), max(tb)
+from (select greatest(a / ta, 1e-4) as pa, greatest(b / nullif(tb, 0), 1e-4) as pb, ta, tb from counts, totals)
+"""
 MAX_ID = 2**63 - 1  # SK_ID_CURR is a BIGINT
 SUMMARY_CONTRIBUTIONS = 10  # contributions an explanation's plain-language summary chooses its reasons from
 
@@ -264,6 +275,73 @@ class ScoringService:
             raise ScoringError("application_policy_of: the warehouse has no credit policy; run `scoring build`") from None
         return _policy_dict(list(row["rules_fired"]), list(row["rule_texts"]))
 
+    def newest_application(self) -> int | None:
+        """The highest id among new applications (the dashboard opens it), else the highest id of all."""
+        row = (
+            self._cur()
+            .execute("select coalesce(max(sk_id_curr) filter (where not is_train), max(sk_id_curr)) from client_profile")
+            .fetchone()
+        )
+        return None if row is None or row[0] is None else int(row[0])
+
+    def nearest_ids(self, client_id, n: int = 5) -> list[int]:
+        """The n existing ids closest to `client_id` (for an id that does not exist), nearest first."""
+        cid = _client_id(client_id)
+        rows = (
+            self._cur()
+            .execute(
+                "(select sk_id_curr from client_profile where sk_id_curr < $id order by sk_id_curr desc limit $n) "
+                "union all (select sk_id_curr from client_profile where sk_id_curr >= $id order by sk_id_curr limit $n)",
+                {"id": cid, "n": int(n)},
+            )
+            .fetchall()
+        )
+        return sorted((int(r[0]) for r in rows), key=lambda i: (abs(i - cid), i))[:n]
+
+    def client_summaries(self, ids: list[int]) -> dict[int, dict]:
+        """Per id: kind, contract type, credit amount and the decision: the credit policy (application_policy),
+        then the published score (model.client_scores) at the threshold."""
+        ids = [int(i) for i in ids]
+        if not ids:
+            return {}
+        where = f"p.sk_id_curr in ({', '.join(map(str, ids))})"
+        try:
+            rows = (
+                self._cur()
+                .execute(
+                    "select p.sk_id_curr, p.is_train, p.contract_type, p.credit_amount, s.probability, ap.refused_by_policy "
+                    "from client_profile p left join model.client_scores s using (sk_id_curr) "
+                    f"left join application_policy ap using (sk_id_curr) where {where}"
+                )
+                .fetchall()
+            )
+        except duckdb.Error:  # no model tables published yet: no decision to show
+            rows = (
+                self._cur()
+                .execute(
+                    f"select sk_id_curr, is_train, contract_type, credit_amount, null, null from client_profile p where {where}"
+                )
+                .fetchall()
+            )
+        threshold = self._threshold()
+        return {
+            int(i): {
+                "sk_id_curr": int(i),
+                "kind": KINDS[bool(t)],
+                "contract_type": contract,
+                "credit_amount": jsonable(amount),
+                "probability": jsonable(p),
+                "decision": None if p is None or threshold is None else REFUSED if refused_by_policy else decide(p, threshold),
+            }
+            for i, t, contract, amount, p, refused_by_policy in rows
+        }
+
+    def _threshold(self) -> float | None:
+        try:
+            return self._model()[0].threshold
+        except ScoringError:
+            return None
+
     # -- model ------------------------------------------------------------------------------
     def score(self, client_id) -> dict:
         cid = _client_id(client_id)
@@ -461,6 +539,65 @@ class ScoringService:
             return {f: [v for (v,) in cur.execute(sql.format(f=f)).fetchall()] for f in GROUP_FILTERS if f in present}
 
         return self._per_publication("population_filters", read)
+
+    def feature_families(self) -> dict[str, str]:
+        """feature -> family, when feature_catalog has a `family` column (else empty)."""
+
+        def read(cur) -> dict[str, str]:
+            try:
+                return {f: fam for f, fam in cur.execute("select feature, family from feature_catalog").fetchall() if fam}
+            except duckdb.Error:
+                return {}
+
+        return self._per_publication("families", read)
+
+    def neighbour_table(self, client_id, features: list[str]) -> dict:
+        """The client's nearest neighbours with their outcome, probability and the values of `features`."""
+        found = self.neighbors(client_id)
+        ids = [n["sk_id_curr"] for n in found["neighbors"]]
+        values = {}
+        if ids and features:
+            pop = self.population(features, population="similar", client_id=client_id, sample=len(ids))
+            values = {r["sk_id_curr"]: r for r in pop["rows"]}
+        rows = [{**n, "values": {f: (values.get(n["sk_id_curr"]) or {}).get(f) for f in features}} for n in found["neighbors"]]
+        return {"sk_id_curr": found["sk_id_curr"], "features": list(features), "neighbors": rows}
+
+    def drift(self, top: int = 5) -> dict:
+        """Population stability (PSI) between the training clients and the new applications, for the score
+        and the `top` most important features: from the warehouse's feature_drift mart when published,
+        else computed here over train deciles (a missing value is a bin of its own)."""
+
+        def read(cur) -> dict:
+            try:
+                df = cur.execute("select * from feature_drift").df()
+                rows = [{k: jsonable(v) for k, v in r.items()} for r in df.to_dict("records")]
+                return {"source": "feature_drift", "rows": [r for r in rows if r.get("psi") is not None]}
+            except duckdb.Error:
+                pass
+            present = self._columns()["client_features"]
+            targets = [("model.client_scores", "probability", "score")]
+            targets += [("client_features", r["feature"], r["feature"]) for r in self.importance() if r["feature"] in present][
+                :top
+            ]
+            rows = []
+            for table, column, name in targets:
+                try:
+                    psi, n_train, n_new = cur.execute(PSI_SQL.format(table=table, column=column)).fetchone()
+                except duckdb.Error:  # no model tables yet
+                    continue
+                rows.append({"feature": name, "psi": jsonable(psi), "n_train": int(n_train or 0), "n_new": int(n_new or 0)})
+            return {"source": "computed", "rows": rows}
+
+        out = self._per_publication("drift", read)
+        labels = self.feature_labels()
+        rows = [
+            {
+                **r,
+                "label": "Score (probability of default)" if r["feature"] == "score" else labels.get(r["feature"], r["feature"]),
+            }
+            for r in out["rows"]
+        ]
+        return {"source": out["source"], "rows": rows}
 
     def what_if(self, client_id, changes: dict) -> dict:
         """Score and explain the client as is and with the edited application fields."""

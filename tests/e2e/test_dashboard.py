@@ -5,30 +5,32 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
+import re
 import threading
 
 import duckdb
 import httpx
 import pytest
+from conftest import TEST_PASSWORD, TEST_USER, run_default
 from gradio_client import Client
-from live_server import run_scoring, start_server
-
-from dashboard.charts import TEXT_COLOURS, contrast_ratio
+from live_server import start_server
 
 pytestmark = pytest.mark.slow
 
 
+AUTH = (TEST_USER, TEST_PASSWORD)
+BASIC = {"Authorization": "Basic " + base64.b64encode(f"{TEST_USER}:{TEST_PASSWORD}".encode()).decode()}
+
+
 @pytest.fixture(scope="module")
-def server(pipeline_warehouse, tmp_path_factory):
-    live = start_server(pipeline_warehouse, tmp_path_factory.mktemp("logs") / "dashboard.log")
-    yield live
-    live.stop()
+def server(auth_server):
+    """The session's live server (authentication on, conftest.py): every request here signs in with HTTP Basic."""
+    return auth_server
 
 
 @pytest.fixture(scope="module")
 def dash(server):
-    return Client(server.url + "/", verbose=False, download_files=False)
+    return Client(server.url + "/", verbose=False, download_files=False, headers=BASIC)
 
 
 def _figure(plot) -> dict:
@@ -40,7 +42,7 @@ def _figure(plot) -> dict:
 
 def test_named_events_are_exposed(dash):
     names = set(dash.view_api(return_format="dict", print_info=False)["named_endpoints"])
-    assert {"/search", "/show_client", "/compare", "/what_if", "/model"} <= names
+    assert {"/search", "/open_id", "/show_client", "/compare", "/what_if", "/model", "/monitoring"} <= names
 
 
 def test_search_lists_a_short_labelled_list(dash, client_id):
@@ -48,42 +50,61 @@ def test_search_lists_a_short_labelled_list(dash, client_id):
     choices = update["choices"]
     assert 1 <= len(choices) <= 10
     assert all(str(value).startswith(str(client_id)[:2]) for _, value in choices)
-    assert all(label.endswith(("historical client", "new application")) for label, _ in choices)
+    # Each result names the contract, the amount in the lender's currency and the decision.
+    assert all(label.endswith(("(historical client)", "(new application)")) for label, _ in choices)
+    assert all(re.search(r" loans of [\d,]+ € — (accepted|refused) ", label) for label, _ in choices)
     assert "match" in note
     update, note = dash.predict("x1", api_name="/search")
     assert update["choices"] == [] and "digits" in note
 
 
+def test_open_id_exact_or_nearest(dash, client_id, pipeline_warehouse):
+    opened, _, note = dash.predict(str(client_id), api_name="/open_id")
+    assert opened == client_id and not note.startswith("No application")
+    unknown = _published_value(pipeline_warehouse, "select max(sk_id_curr) + 1 from client_profile")
+    _, _, note = dash.predict(str(unknown), api_name="/open_id")
+    assert note.startswith(f"No application has the id {unknown}.") and f"{unknown - 1}" in note
+
+
 def test_show_client_draws_every_panel(dash, client_id, server):
-    out = dash.predict(client_id, "all", [], True, False, None, None, None, None, None, None, api_name="/show_client")
+    out = dash.predict(client_id, api_name="/show_client")
     decision, gauge, gauge_alt, profile, why_summary, why, why_alt = out[:7]
-    score = httpx.get(f"{server.url}/api/v1/clients/{client_id}/score", timeout=30).json()
-    assert score["decision"].upper() in decision and str(client_id) in decision
+    profile_full, features = out[12], out[13]
+    score = httpx.get(f"{server.url}/api/v1/clients/{client_id}/score", auth=AUTH, timeout=30).json()
+    assert score["decision"].capitalize() in decision and str(client_id) in decision
+    # No internal ids in sentences (the run is named in the Model tab); distances in percentage points.
+    assert score["run_id"] not in decision and "percentage points" in decision
     # In words a client understands, with a symbol beside the word (not colour alone).
     assert f"{score['decision'].capitalize()}: the estimated risk of default" in decision and "bank's limit" in decision
-    assert ("✖ REFUSED" if score["decision"] == "refused" else "✔ ACCEPTED") in decision
+    assert ("✖ Refused" if score["decision"] == "refused" else "✔ Accepted") in decision
     gauge_fig = _figure(gauge)
     indicator = gauge_fig["data"][0]
     assert indicator["type"] == "indicator"
     assert indicator["gauge"]["threshold"]["value"] == pytest.approx(round(score["threshold"] * 100, 1), abs=0.05)
     assert indicator["value"] == pytest.approx(score["probability"] * 100, abs=0.006)
     assert "threshold" in gauge_alt and score["decision"] in gauge_alt
-    # The profile is a two-column Markdown table (it wraps instead of cutting long values).
+    # The profile: six facts in a two-column Markdown table (it wraps), amounts in the lender's currency.
     rows = {cells[0]: cells[1] for cells in (line.strip("| ").split(" | ") for line in profile.splitlines()[2:])}
+    assert list(rows) == ["Contract", "Credit amount", "Loan annuity", "Annual income", "Age", "Employed for"]
     assert rows["Age"].strip("*").endswith("years")
-    income = rows["Annual income"].strip("*")
-    assert "," in income or float(income) < 1000
-    assert rows["Type"].strip("*") == "historical client"
+    assert rows["Annual income"].strip("*").endswith(" €")
+    full = {cells[0]: cells[1] for cells in (line.strip("| ").split(" | ") for line in profile_full.splitlines()[2:])}
+    assert full["Type"].strip("*") == "historical client" and "Annual income" not in full
+    # The comparison starts on the client's strongest reasons.
+    assert 1 <= len(features["value"]) <= 3
     assert why_summary and why_alt.startswith("Bar chart")
-    bars = _figure(why)["data"][0]
-    assert bars["orientation"] == "h"
-    # Values sit outside the bars in ink (no text on the orange bars) and say the direction in words.
-    assert bars["textposition"] == "outside" and all(t.endswith(("raises risk", "lowers risk")) for t in bars["text"])
+    why_fig = _figure(why)
+    bars = why_fig["data"][0]
+    assert bars["orientation"] == "h" and "text" not in bars
+    # Each bar's label sits above it, across the chart (it fits a phone), with the direction in words.
+    labels = [a["text"].replace("<br>", " ") for a in why_fig["layout"]["annotations"]]
+    assert len(labels) == len(bars["x"])
+    assert all(re.search(r" · (raises|lowers) risk \([+-]\d", label) for label in labels)
     # Labels read like a relationship manager speaks: "Label — value", no Kaggle column talk.
-    assert all(" — " in y or y.endswith("features together") for y in bars["y"])
-    assert not any(y.startswith("Application:") or "= " in y for y in bars["y"])
+    assert all(" — " in label or "features together" in label for label in labels)
+    assert not any(label.startswith("Application:") or "= " in label for label in labels)
     # What-if fields are prefilled with the client's application values.
-    application = httpx.get(f"{server.url}/api/v1/clients/{client_id}", timeout=30).json()["application"]
+    application = httpx.get(f"{server.url}/api/v1/clients/{client_id}", auth=AUTH, timeout=30).json()["application"]
     assert out[7] == pytest.approx(application["AMT_INCOME_TOTAL"])
 
 
@@ -113,7 +134,7 @@ def test_compare_populations_with_both_charts(dash, client_id, a_gender, an_inco
     # group filters: gender, age band, income type, contract
     filters = (a_gender, None, an_income_type, None) if population == "group" else (None, None, None, None)
     top = ["age_years", "income_total"]
-    note, box, box_alt, scatter, scatter_alt = dash.predict(
+    note, box, box_alt, scatter, scatter_alt, headline, table = dash.predict(
         client_id, population, top, True, True, "age_years", "income_total", *filters, api_name="/compare"
     )
     assert box["visible"] and scatter["visible"]
@@ -126,20 +147,28 @@ def test_compare_populations_with_both_charts(dash, client_id, a_gender, an_inco
     assert "this client" in box_alt["value"] and "this client" in scatter_alt["value"]
     if population == "similar":
         assert "20 most similar" in note
+        # The 20 look-alikes themselves: a headline and one row each.
+        assert re.fullmatch(r"\d+ of \d+ past look-alikes defaulted(; \d+ of the 20 are new applications)?\.", headline["value"])
+        assert len(table["value"]["data"]) == 20
+        assert {"Application", "Outcome", "Probability of default"} <= set(table["value"]["headers"])
+    else:
+        assert not headline["visible"] and not table["visible"]
     if population == "group":
         assert f"gender = {a_gender}" in note and f"income type = {an_income_type}" in note
+    else:
+        assert "gender =" not in note, "group filters apply only in group mode"
 
 
 def test_compare_hides_charts_when_unticked(dash, client_id):
-    note, box, _, scatter, _ = dash.predict(
+    note, box, _, scatter, _, _, _ = dash.predict(
         client_id, "all", ["age_years"], False, False, "age_years", "income_total", None, None, None, None, api_name="/compare"
     )
     assert not box["visible"] and not scatter["visible"] and "Tick" in note
 
 
 def test_what_if_event(dash, client_id, server):
-    application = httpx.get(f"{server.url}/api/v1/clients/{client_id}", timeout=30).json()["application"]
-    text, plot, alt = dash.predict(
+    application = httpx.get(f"{server.url}/api/v1/clients/{client_id}", auth=AUTH, timeout=30).json()["application"]
+    text, plot, alt, *fields = dash.predict(
         client_id,
         application["AMT_INCOME_TOTAL"] * 4,
         application["AMT_CREDIT"],
@@ -148,50 +177,50 @@ def test_what_if_event(dash, client_id, server):
         application["CNT_CHILDREN"],
         api_name="/what_if",
     )
-    assert "**Current:**" in text and "**Edited**" in text
-    assert _figure(plot)["data"][0]["type"] == "bar"
-    text, _, _ = dash.predict(client_id, -1, None, None, None, None, api_name="/what_if")
-    assert "Cannot score" in text and "AMT_INCOME_TOTAL" in text
+    assert "**Current:**" in text and "**Edited** (Annual income " in text and "Credit amount" not in text.split("):")[0]
+    assert _figure(plot)["data"][0]["type"] == "bar" and len(fields) == 5
+    # A negative and an emptied field are refused, each beside its field, in words; nothing is dropped silently.
+    text, plot, _, *fields = dash.predict(client_id, -1, None, None, None, None, api_name="/what_if")
+    assert "Cannot score" in text and "Annual income: cannot be negative" in text and "Credit amount: empty" in text
+    assert "AMT_" not in text and not plot["visible"]
+    assert fields[0]["info"] == "cannot be negative" and fields[0]["elem_classes"] == ["field-error"]
+    assert fields[1]["info"].startswith("empty")
 
 
 def test_model_event(dash):
     summary, roc, roc_alt, cost, cost_alt, cal, cal_alt, fairness, baselines, imp, imp_alt = dash.predict(api_name="/model")
-    assert "AUC" in summary and "Threshold" in summary
+    assert re.search(r"ranks the defaulter as riskier \*\*\d+ times in 100\*\*", summary) and "AUC" in summary
+    assert "cost units per client" in summary and "Model run" in summary
     assert len(_figure(roc)["data"]) == 2 and "ROC" in roc_alt
-    assert any(t.get("name") == "chosen threshold" for t in _figure(cost)["data"]) and "chosen threshold" in cost_alt
+    assert any(t.get("name") == "chosen threshold" for t in _figure(cost)["data"]) and "chosen limit" in cost_alt
+    assert re.search(r"chosen limit \d+\.\d %", cost_alt), "the limit in one format everywhere"
     assert "Calibration" in cal_alt
     assert {"Attribute", "Group", "Accepted", "Good clients refused (FPR)"} <= set(fairness["headers"])
     assert any(row[0] == "this model" for row in baselines["data"])
     assert imp_alt.startswith("Global importance")
-    assert _figure(imp)["data"][0]["textposition"] == "outside"
+    assert len(_figure(imp)["layout"]["annotations"]) == len(_figure(imp)["data"][0]["x"])
 
 
-def test_text_colours_meet_aa_contrast():
-    """WCAG 1.4.3: every colour the charts draw text in, on what it is drawn on (the browser test checks the page)."""
-    for name, (fg, bg) in TEXT_COLOURS.items():
-        assert contrast_ratio(fg, bg) >= 4.5, name
-    assert contrast_ratio("#D55E00", "#ffffff") < 4.5  # why vermillion itself is kept for marks, not text
+def test_monitoring_event(dash):
+    summary, table = dash.predict(api_name="/monitoring")
+    assert "PSI" in summary and re.search(r"\*\*(stable|worth watching|shifted)\*\*", summary)
+    assert table["headers"] == ["What", "PSI", "In words", "Training clients", "New applications"]
+    assert table["data"][0][0].startswith("Score")
+    assert {row[2] for row in table["data"]} <= {"stable", "worth watching", "shifted"}
 
 
-def test_dashboard_events_behind_authentication(pipeline_warehouse, tmp_path_factory, client_id):
-    users = tmp_path_factory.mktemp("dash-users") / "users.json"
-    run_scoring("users", "add", "rm", "--password-stdin", env={"SCORING_USERS": str(users)}, input="a long password\n")
-    live = start_server(pipeline_warehouse, tmp_path_factory.mktemp("logs") / "dash-auth.log", users_file=users)
-    try:
-        with pytest.raises(Exception):
-            Client(live.url + "/", verbose=False, download_files=False)
-        token = base64.b64encode(b"rm:a long password").decode()
-        dash = Client(live.url + "/", verbose=False, download_files=False, headers={"Authorization": f"Basic {token}"})
-        update, _ = dash.predict(str(client_id), api_name="/search")
-        assert update["choices"][0][1] == client_id
-    finally:
-        live.stop()
+def test_dashboard_events_behind_authentication(auth_server, client_id):
+    with pytest.raises(Exception):
+        Client(auth_server.url + "/", verbose=False, download_files=False)
+    dash = Client(auth_server.url + "/", verbose=False, download_files=False, headers=BASIC)
+    update, _ = dash.predict(str(client_id), api_name="/search")
+    assert update["choices"][0][1] == client_id
 
 
-def test_refresh_under_load(pipeline_warehouse, tmp_path_factory, client_id):
-    """Requests keep succeeding while `scoring build` and `scoring train` publish; then the new run is served."""
-    warehouse = tmp_path_factory.mktemp("refresh") / "warehouse"
-    shutil.copytree(pipeline_warehouse, warehouse, ignore=shutil.ignore_patterns("build", "*.tmp", "*.wal"))
+def test_refresh_under_load(warehouse_copy, tmp_path_factory, client_id):
+    """Requests keep succeeding while a second `scoring run` (ingest, build and train: it reuses the data the
+    session's run generated) publishes; then the new run is served."""
+    warehouse = warehouse_copy("refresh")
     old_run = (warehouse / "models" / "CURRENT").read_text().strip()
     live = start_server(warehouse, tmp_path_factory.mktemp("logs") / "refresh.log")
     failures: list[str] = []
@@ -217,9 +246,9 @@ def test_refresh_under_load(pipeline_warehouse, tmp_path_factory, client_id):
     try:
         for t in threads:
             t.start()
-        run_scoring("--warehouse", str(warehouse), "build")
-        run_scoring("--warehouse", str(warehouse), "train", "--seed", "11")
+        again = run_default(warehouse)
         done.set()
+        assert "using the embedded default data already generated" in again.stderr
         for t in threads:
             t.join(timeout=120)
         new_run = (warehouse / "models" / "CURRENT").read_text().strip()

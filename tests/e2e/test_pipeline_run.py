@@ -1,4 +1,8 @@
-"""`scoring run`, the main job, end to end: on the embedded default and on real Kaggle samples."""
+"""`scoring run`, the main job, end to end: on the embedded default and on real Kaggle samples.
+
+Both runs are the session's (tests/conftest.py), reused by the other tests: `default_run` on generated data,
+`real_sample_run` on the excerpts in tests/fixtures/. A second run that reuses the generated data is the
+refresh test of test_dashboard.py (it publishes while the server answers)."""
 
 from __future__ import annotations
 
@@ -6,9 +10,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from live_server import run_scoring
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+pytestmark = pytest.mark.slow
 
 
 def published_counts(warehouse: Path) -> dict[str, int]:
@@ -26,25 +29,18 @@ def published_counts(warehouse: Path) -> dict[str, int]:
         con.close()
 
 
-def test_run_generates_the_default_then_builds_and_trains(tmp_path):
-    warehouse = tmp_path / "wh"
-    done = run_scoring("--warehouse", str(warehouse), "run", "--scale", "0.01", "--no-serve")
+def test_run_generates_the_default_then_builds_and_trains(default_run):
+    warehouse, done = default_run
     summary = done.stderr.strip().splitlines()[-1]
     assert summary.startswith("run: generated") and "trained model" in summary
     assert (warehouse / "data").is_dir() and (warehouse / "models" / "CURRENT").is_file()
     counts = published_counts(warehouse)
     assert counts["features"] == counts["scores"] == counts["refused_or_accepted"] > 3000
 
-    # a second run reuses the generated data instead of generating it again
-    again = run_scoring("--warehouse", str(warehouse), "run", "--scale", "0.01", "--no-serve")
-    assert "using the embedded default data already generated" in again.stderr
-
 
 @pytest.mark.parametrize("sample", ["real_head199", "real_random1500"])
-def test_run_on_real_kaggle_samples(tmp_path, sample):
-    data = SHARED_DATA / sample
-    warehouse = tmp_path / "wh"
-    run_scoring("--warehouse", str(warehouse), "run", "--data", str(data), "--no-serve")
+def test_run_on_real_kaggle_samples(real_sample_run, sample):
+    data, warehouse = real_sample_run(sample)
     counts = published_counts(warehouse)
     train_rows = sum(1 for _ in open(data / "application_train.csv", newline="")) - 1
     test_rows = sum(1 for _ in open(data / "application_test.csv", newline="")) - 1

@@ -1,33 +1,35 @@
-"""The REST API against a live `scoring serve` on a warehouse built by the real pipeline."""
+"""The REST API on a warehouse built by the real pipeline, in-process through FastAPI's TestClient on
+`create_app(settings, service=...)`: the app `scoring serve` runs, without a server or a port. The live
+server is exercised by tests/e2e (dashboard events, browser, refresh under load)."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 
 import duckdb
-import httpx
 import pytest
-from live_server import free_port, run_scoring, start_server
+from fastapi.testclient import TestClient
+from live_server import free_port, run_scoring
 
+from api.security import UserStore
+from app import create_app
 from kernel.settings import Settings
 from service.scoring_service import ScoringService
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def server(pipeline_warehouse, tmp_path_factory):
-    live = start_server(pipeline_warehouse, tmp_path_factory.mktemp("logs") / "api.log")
-    yield live
-    live.stop()
+def in_process(warehouse, users: UserStore | None = None) -> TestClient:
+    """The app `scoring serve` runs, in-process; redirects are left to the test, as a browser's first answer."""
+    settings = Settings(warehouse=warehouse)
+    return TestClient(create_app(settings, users=users, service=ScoringService(settings)), follow_redirects=False)
 
 
 @pytest.fixture(scope="module")
-def api(server):
-    with httpx.Client(base_url=server.url, timeout=30) as client:
+def api(pipeline_warehouse):
+    with in_process(pipeline_warehouse) as client:
         yield client
 
 
@@ -276,10 +278,9 @@ def users_file(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def auth_server(pipeline_warehouse, users_file, tmp_path_factory):
-    live = start_server(pipeline_warehouse, tmp_path_factory.mktemp("logs") / "auth.log", users_file=users_file)
-    yield live
-    live.stop()
+def auth_app(pipeline_warehouse, users_file):
+    with in_process(pipeline_warehouse, UserStore(users_file)) as client:
+        yield client
 
 
 def test_users_file_is_private_and_hashed(users_file):
@@ -297,22 +298,22 @@ def test_users_add_needs_the_env_var():
 
 
 @pytest.mark.parametrize("path", ["/api/v1/model", "/healthz", "/docs", "/openapi.json", "/config", "/gradio_api/info"])
-def test_auth_on_every_route_needs_credentials(auth_server, path):
-    r = httpx.get(auth_server.url + path, timeout=30)
+def test_auth_on_every_route_needs_credentials(auth_app, path):
+    r = auth_app.get(path)
     assert r.status_code == 401
     assert r.json()["detail"].startswith("authentication required")
     assert r.headers["www-authenticate"].startswith("Basic")
 
 
-def test_auth_with_basic_credentials(auth_server, ids):
-    ok = httpx.get(f"{auth_server.url}/api/v1/clients/{ids['train']}/score", auth=("alice", "correct horse battery"), timeout=30)
+def test_auth_with_basic_credentials(auth_app, ids):
+    ok = auth_app.get(f"/api/v1/clients/{ids['train']}/score", auth=("alice", "correct horse battery"))
     assert ok.status_code == 200 and ok.json()["sk_id_curr"] == ids["train"]
-    bad = httpx.get(f"{auth_server.url}/api/v1/clients/{ids['train']}/score", auth=("alice", "wrong password"), timeout=30)
+    bad = auth_app.get(f"/api/v1/clients/{ids['train']}/score", auth=("alice", "wrong password"))
     assert bad.status_code == 401
 
 
-def test_auth_login_page_gives_a_session_for_the_dashboard_and_the_api(auth_server):
-    with httpx.Client(base_url=auth_server.url, timeout=30) as browser:
+def test_auth_login_page_gives_a_session_for_the_dashboard_and_the_api(pipeline_warehouse, users_file):
+    with in_process(pipeline_warehouse, UserStore(users_file)) as browser:  # its own cookie jar
         first = browser.get("/", headers={"accept": "text/html"})
         assert first.status_code == 303 and first.headers["location"].startswith("/login")
         login = browser.get(first.headers["location"])
@@ -339,11 +340,10 @@ def test_refuses_a_public_address_without_users(pipeline_warehouse):
 # --- a rebuild that changes the feature columns before the model is retrained ----------------------
 
 
-def test_features_rebuilt_before_retraining(pipeline_warehouse, tmp_path_factory, ids):
+def test_features_rebuilt_before_retraining(warehouse_copy, ids):
     """The model keeps serving the clients it has stored rows for (model.duckdb); for any other it
     answers 503 naming the run and the fix, never a 500."""
-    warehouse = tmp_path_factory.mktemp("stale") / "warehouse"
-    shutil.copytree(pipeline_warehouse, warehouse, ignore=shutil.ignore_patterns("build", "*.tmp", "*.wal"))
+    warehouse = warehouse_copy("stale")
     run_id = (warehouse / "models" / "CURRENT").read_text().strip()
     feature = json.loads((warehouse / "models" / run_id / "run.json").read_text())["row_features"][0]  # one the trees use
     con = duckdb.connect(str(warehouse / "scoring.duckdb"))
@@ -360,20 +360,16 @@ def test_features_rebuilt_before_retraining(pipeline_warehouse, tmp_path_factory
         con.execute("delete from client_rows where sk_id_curr = ?", [other])
     finally:
         con.close()
-    live = start_server(warehouse, tmp_path_factory.mktemp("logs") / "stale.log")
-    try:
-        with httpx.Client(base_url=live.url, timeout=30) as http:
-            for path in ("score", "explanation"):
-                ok = http.get(f"/api/v1/clients/{ids['train']}/{path}")
-                assert ok.status_code == 200 and ok.json()["run_id"] == run_id, ok.text
-                stale = http.get(f"/api/v1/clients/{other}/{path}")
-                assert stale.status_code == 503, stale.text
-                assert stale.json() == {"detail": f"model {run_id} was trained on another feature set; run scoring train"}
-            stale = http.post(f"/api/v1/clients/{other}/what-if", json={"AMT_INCOME_TOTAL": 100000})
-            assert stale.status_code == 503 and "run scoring train" in stale.json()["detail"]
-            assert http.get(f"/api/v1/clients/{other}").status_code == 200
-    finally:
-        live.stop()
+    with in_process(warehouse) as http:
+        for path in ("score", "explanation"):
+            ok = http.get(f"/api/v1/clients/{ids['train']}/{path}")
+            assert ok.status_code == 200 and ok.json()["run_id"] == run_id, ok.text
+            stale = http.get(f"/api/v1/clients/{other}/{path}")
+            assert stale.status_code == 503, stale.text
+            assert stale.json() == {"detail": f"model {run_id} was trained on another feature set; run scoring train"}
+        stale = http.post(f"/api/v1/clients/{other}/what-if", json={"AMT_INCOME_TOTAL": 100000})
+        assert stale.status_code == 503 and "run scoring train" in stale.json()["detail"]
+        assert http.get(f"/api/v1/clients/{other}").status_code == 200
     # The dashboard's pickers follow the published warehouse: the renamed feature is no longer offered,
     # and the group filters are read from the profile mart as it is now.
     service = ScoringService(Settings(warehouse=warehouse))

@@ -1,8 +1,10 @@
 """`scoring build` / `dbt build`: the feature warehouse built from real DuckDB files by the real dbt.
 
-Generated data (joins everywhere) and both real samples (sparse: most clients have no history);
-the what-if table function; a reader holding the published file during a rebuild; a failing build
-publishes nothing; `dbt docs generate` offline.
+Generated data (joins everywhere: the session's warehouse of conftest.py, copied where a test rebuilds it)
+and both real-sample excerpts (sparse: most clients have no history; the warehouses `scoring run` built on
+them for test_pipeline_run.py); the what-if table function; a reader holding the published file during a
+rebuild; a failing build publishes nothing; `dbt docs generate` offline. The checks that need no dbt are in
+tests/unit/test_build_helpers.py.
 """
 
 from __future__ import annotations
@@ -24,10 +26,7 @@ import pytest
 from kernel.errors import ScoringError
 from kernel.settings import PROJECT_ROOT, Settings
 from pipeline.build import build, run_dbt
-from pipeline.generate import generate
-from pipeline.ingest import ingest
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 MARTS = ("client_features", "client_profile", "feature_catalog", "warehouse_build")
 # Feature prefix -> the raw table whose rows (by SK_ID_CURR) the features summarise.
 SIDE_TABLES = {
@@ -42,26 +41,21 @@ SIDE_PREFIXES = tuple(SIDE_TABLES)
 pytestmark = pytest.mark.slow
 
 
-def _warehouse(tmp_path_factory, name: str, data: Path) -> Settings:
-    settings = Settings(warehouse=tmp_path_factory.mktemp(name) / "warehouse")
-    ingest(data, settings)
-    return settings
-
-
 @pytest.fixture(scope="session")
-def generated_wh(tmp_path_factory) -> Settings:
-    data = tmp_path_factory.mktemp("dbt_generated") / "data"
-    generate(data, scale=0.01, seed=11, fmt="csv")
-    settings = _warehouse(tmp_path_factory, "dbt_wh_generated", data)
-    build(settings)
-    return settings
+def published_wh(pipeline_warehouse) -> Settings:
+    """The session's warehouse as `scoring build` published it (read only)."""
+    return Settings(warehouse=pipeline_warehouse)
+
+
+@pytest.fixture(scope="module")
+def generated_wh(warehouse_copy) -> Settings:
+    """A copy of the session's built warehouse, for the tests that rebuild it."""
+    return Settings(warehouse=warehouse_copy("dbt_generated"))
 
 
 @pytest.fixture(scope="session", params=["real_random1500", "real_head199"])
-def real_wh(request, tmp_path_factory) -> Settings:
-    settings = _warehouse(tmp_path_factory, f"dbt_wh_{request.param}", SHARED / request.param)
-    build(settings)
-    return settings
+def real_wh(request, real_sample_run) -> Settings:
+    return Settings(warehouse=real_sample_run(request.param)[1])
 
 
 def _ro(path: Path) -> duckdb.DuckDBPyConnection:
@@ -124,13 +118,14 @@ def _check_marts(settings: Settings) -> dict:
     return {"rows": rows, "features": features, "non_null": dict(zip(features, non_null))}
 
 
-def test_build_on_generated_data_computes_every_feature(generated_wh):
-    figures = _check_marts(generated_wh)
+def test_build_on_generated_data_computes_every_feature(published_wh):
+    figures = _check_marts(published_wh)
     # Generated data links every table, so every family has values somewhere.
     for prefix in ("app_",) + SIDE_PREFIXES:
         fam = {f: n for f, n in figures["non_null"].items() if f.startswith(prefix)}
         assert fam and sum(1 for n in fam.values() if n > 0) > 0.5 * len(fam), prefix
-    assert list(generated_wh.build_dir.glob("scoring-*.duckdb")) == []  # build files removed after publication
+    assert published_wh.build_dir.is_dir()
+    assert list(published_wh.build_dir.glob("scoring-*.duckdb")) == []  # build files removed after publication
 
 
 def test_build_on_real_sample_is_null_without_history(real_wh):
@@ -167,12 +162,12 @@ def test_build_on_real_sample_is_null_without_history(real_wh):
     con.close()
 
 
-def test_what_if_uses_the_warehouse_application_features(generated_wh):
-    raw = _ro(generated_wh.raw_db)
+def test_what_if_uses_the_warehouse_application_features(published_wh):
+    raw = _ro(published_wh.raw_db)
     df = raw.execute("select * from application_train order by SK_ID_CURR limit 1 offset 5").df()
     raw.close()
     cid = int(df["SK_ID_CURR"].iloc[0])
-    con = _ro(generated_wh.features_db)
+    con = _ro(published_wh.features_db)
     app_cols = [c for c, _ in _columns(con, "client_features") if c.startswith("app_")]
     stored = con.execute(f"select {', '.join(app_cols)} from client_features where sk_id_curr = ?", [cid]).fetchone()
     con.register("edited", df)
@@ -252,11 +247,6 @@ def test_interrupted_build_says_so_and_publishes_nothing(generated_wh):
     assert proc.wait(timeout=300) == 130, lines[-5:]
     assert lines[-1] == "error: interrupted; nothing published"
     assert _fingerprint(generated_wh.features_db) == before
-
-
-def test_build_without_raw_tables_is_a_clear_error(tmp_path):
-    with pytest.raises(ScoringError, match=r"raw\.duckdb: no raw tables"):
-        build(Settings(warehouse=tmp_path / "empty"))
 
 
 def test_reader_keeps_working_while_bare_dbt_build_publishes(generated_wh):
@@ -366,24 +356,3 @@ def test_wording_reads_the_built_catalog(real_wh):
     assert short(catalog["app_name_income_type_pensioner"], 0) == "Income type: not Pensioner"
     assert texts["app_code_gender_f"].startswith("Gender: female — ")
     assert not [t for t in texts.values() if "Application:" in t or "NULL" in t]
-
-
-def test_failure_message_is_one_plain_line():
-    from pipeline.build import _first_line
-
-    coloured = "\x1b[32mactual\x1b[0m differs from \x1b[31mexpected\x1b[0m:\n\n\x1b[0;1m@@\x1b[0m,sk_id_curr\n-----\n,1"
-    assert _first_line(coloured) == "actual differs from expected: | @@,sk_id_curr | ,1"
-
-
-def test_descriptions_seed_and_sources_are_up_to_date():
-    """The seed is Kaggle's cp1252 file as UTF-8 (dbt reads seeds as UTF-8), and _sources.yml is what
-    scripts/generate_sources_yml.py makes of it and of kernel/kaggle_schema.py today."""
-    import importlib.util
-
-    kaggle = (SHARED / "HomeCredit_columns_description.csv").read_bytes().decode("cp1252")
-    seed = PROJECT_ROOT / "dbt_project" / "seeds" / "home_credit_columns_description.csv"
-    assert seed.read_text(encoding="utf-8") == kaggle
-    spec = importlib.util.spec_from_file_location("generate_sources_yml", PROJECT_ROOT / "scripts" / "generate_sources_yml.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
-    assert script.OUT.read_text(encoding="utf-8") == script.render(), "re-run scripts/generate_sources_yml.py"

@@ -17,19 +17,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from real_data import FIXTURES, REPO
 
 from kernel.errors import ScoringError
 from kernel.settings import Settings
 from kernel.warehouse import LOCK_NAME
 from pipeline.ingest import gzip_damage, ingest
 
-REPO = Path(__file__).resolve().parents[2]
-# The trimmed fixture if present, else the shared data directory beside the repository (or its worktrees).
-SAMPLE = next(
-    p
-    for p in (REPO / "tests" / "fixtures" / "real_random1500", *(d / "shared" / "data" / "real_random1500" for d in REPO.parents))
-    if p.is_dir()
-)
+SAMPLE = FIXTURES / "real_random1500"
 
 
 @pytest.fixture
@@ -113,8 +108,9 @@ def test_whole_gzip_files_ingest_with_their_rows(data, warehouse):
     (data / "previous_application.csv").unlink()
     assert gzip_damage(data / "bureau.csv.gz") is None
     report = ingest(data, warehouse)
-    assert report.tables["bureau"] == raw.count(b"\n") - 1
-    assert "bureau: 1,500 rows from bureau.csv.gz" in report.summary()
+    rows = raw.count(b"\n") - 1  # the excerpt's, or the whole sample's
+    assert report.tables["bureau"] == rows
+    assert f"bureau: {rows:,} rows from bureau.csv.gz" in report.summary()
     with duckdb.connect(str(warehouse.raw_db), read_only=True) as con:
         logged = dict(con.execute('SELECT "table", rows FROM _ingest_log').fetchall())
     assert logged == report.tables

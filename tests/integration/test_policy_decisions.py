@@ -17,7 +17,8 @@ import duckdb
 import httpx
 import pandas as pd
 import pytest
-from live_server import REPO, start_server
+from conftest import TEST_PASSWORD, TEST_USER
+from live_server import REPO
 
 from kernel.settings import Settings
 from models_ml.model_card import SECTIONS
@@ -276,17 +277,13 @@ def test_model_card_has_every_section(pipeline_warehouse, service):
     assert service.model_card() == {"run_id": run_id, "markdown": card}
 
 
-def test_api_returns_the_policy_and_the_model_card(pipeline_warehouse, client_id, tmp_path):
-    live = start_server(pipeline_warehouse, tmp_path / "api.log")
-    try:
-        with httpx.Client(base_url=live.url, timeout=60) as api:
-            for path in ("score", "explanation"):
-                body = api.get(f"/api/v1/clients/{client_id}/{path}").json()
-                assert set(body["policy"]) >= {"refused", "rules"} and body["decided_by"] in ("policy", "model")
-                assert body["decision"] == ("refused" if body["policy"]["refused"] else body["model_decision"])
-            what_if = api.post(f"/api/v1/clients/{client_id}/what-if", json=BORROWING_100_TIMES_INCOME).json()
-            assert what_if["edited"]["policy"]["refused"] and what_if["edited"]["decision"] == "refused"
-            card = api.get("/api/v1/model/card").json()
-            assert card["run_id"] == current_run(pipeline_warehouse) and card["markdown"].startswith("# Model card")
-    finally:
-        live.stop()
+def test_api_returns_the_policy_and_the_model_card(pipeline_warehouse, client_id, auth_server):
+    with httpx.Client(base_url=auth_server.url, timeout=60, auth=(TEST_USER, TEST_PASSWORD)) as api:
+        for path in ("score", "explanation"):
+            body = api.get(f"/api/v1/clients/{client_id}/{path}").json()
+            assert set(body["policy"]) >= {"refused", "rules"} and body["decided_by"] in ("policy", "model")
+            assert body["decision"] == ("refused" if body["policy"]["refused"] else body["model_decision"])
+        what_if = api.post(f"/api/v1/clients/{client_id}/what-if", json=BORROWING_100_TIMES_INCOME).json()
+        assert what_if["edited"]["policy"]["refused"] and what_if["edited"]["decision"] == "refused"
+        card = api.get("/api/v1/model/card").json()
+        assert card["run_id"] == current_run(pipeline_warehouse) and card["markdown"].startswith("# Model card")

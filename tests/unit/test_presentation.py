@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.charts import TEXT_COLOURS, contrast_ratio
 from service.wording import FeatureInfo, decision_sentence, describe, label, percent, short, summary, value
 
 APP = "value on the application"
@@ -192,3 +193,10 @@ def test_summary_names_the_decision_and_the_reasons():
         "The application is refused: the estimated risk of default (20.0 %) is above the bank's limit (10.0 %); "
         "the risk is raised mostly by Education: Secondary / secondary special; lowered mostly by Other thing (2)."
     )
+
+
+def test_text_colours_meet_aa_contrast():
+    """WCAG 1.4.3: every colour the charts draw text in, on what it is drawn on (the browser test checks the page)."""
+    for name, (fg, bg) in TEXT_COLOURS.items():
+        assert contrast_ratio(fg, bg) >= 4.5, name
+    assert contrast_ratio("#D55E00", "#ffffff") < 4.5  # why vermillion itself is kept for marks, not text

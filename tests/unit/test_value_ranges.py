@@ -4,17 +4,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from real_data import FIXTURES
 
 from kernel.kaggle_schema import FILES, SUBMISSION, value_range
 
-# The shared data directory beside the repository (or beside the worktrees' directory).
-PROFILE = next(
-    (p for p in (d / "shared" / "data" / "homecredit_profile.json" for d in Path(__file__).resolve().parents) if p.exists()),
-    None,
-)
+PROFILE = FIXTURES / "homecredit_profile.json"
 
 
 def test_every_numeric_column_has_a_range():
@@ -24,7 +20,6 @@ def test_every_numeric_column_has_a_range():
                 assert c.low < c.high and (c.low, c.high) == value_range(c.name), c.name
 
 
-@pytest.mark.skipif(PROFILE is None, reason="no real-data profile on this machine")
 def test_real_extremes_are_inside_the_ranges():
     tables = json.loads(PROFILE.read_text())["tables"]
     specs = {spec.name: spec for spec in (*FILES.values(), SUBMISSION)}
