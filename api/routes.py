@@ -70,12 +70,25 @@ class ClientData(Model):
     profile: dict[str, Any] = Field(description="descriptive profile in readable units (age in years, amounts)")
 
 
+class PolicyRule(Model):
+    rule_id: str
+    text: str = Field(description="the rule in plain language: 'Refused by policy: <text>'")
+
+
+class Policy(Model):
+    refused: bool = Field(description="true when at least one rule of the credit policy fires")
+    rules: list[PolicyRule] = Field(description="the rules that fire (empty when none does)")
+
+
 class Score(Model):
     sk_id_curr: int
     kind: Kind
-    probability: float = Field(description="calibrated probability of default")
+    probability: float = Field(description="calibrated probability of default (the model's, reported after the policy)")
     raw_score: float = Field(description="the model's raw score (log-odds, before calibration)")
-    decision: Literal["accepted", "refused"]
+    decision: Literal["accepted", "refused"] = Field(description="the final decision: the credit policy first, then the model")
+    decided_by: Literal["policy", "model"]
+    model_decision: Literal["accepted", "refused"] = Field(description="the model's own decision at the threshold")
+    policy: Policy
     threshold: float = Field(description="threshold in force: refused when probability >= threshold")
     distance_to_threshold: float = Field(description="probability - threshold (negative: accepted)")
     run_id: str
@@ -147,6 +160,11 @@ class ModelInfo(Model):
     threshold_curve: list[dict[str, Any]]
     calibration: list[dict[str, Any]]
     fairness: list[dict[str, Any]]
+
+
+class ModelCard(Model):
+    run_id: str
+    markdown: str = Field(description="the run's model card (models/<run_id>/model_card.md)")
 
 
 class Importance(Model):
@@ -260,6 +278,10 @@ def api_router(service: ScoringService) -> APIRouter:
     @v1.get("/model", response_model=ModelInfo, summary="The model in service: metrics, threshold, costs")
     def model():
         return service.model_info()
+
+    @v1.get("/model/card", response_model=ModelCard, summary="The model card of the run in service (Markdown)")
+    def model_card():
+        return service.model_card()
 
     @v1.get("/model/importance", response_model=list[Importance], summary="Global feature importance (mean |SHAP|)")
     def importance(limit: int | None = Query(None, ge=1, le=1000)):

@@ -365,6 +365,12 @@ class Events:
             *self._field_states(fields, {}),
         )
 
+    def model_card(self) -> str:
+        try:
+            return self.service.model_card()["markdown"]
+        except ScoringError as exc:
+            return f"No model card: {exc}"
+
     def _field_states(self, fields, errors: dict[str, str]) -> list:
         return [
             gr.update(info=errors[name], elem_classes=["field-error"])
@@ -515,7 +521,8 @@ def decision_text(explanation: dict) -> str:
     )
     reasons = f"\n\n**{'Why it is refused' if refused else 'Why it is accepted'}:**\n\n{listed}" if listed else ""
     return (
-        f"## {'✖ Refused' if refused else '✔ Accepted'} — application {explanation['sk_id_curr']} ({explanation['kind']})\n"
+        f"## {('✖ Refused by policy' if explanation.get('decided_by') == 'policy' else '✖ Refused') if refused else '✔ Accepted'}"
+        f" — application {explanation['sk_id_curr']} ({explanation['kind']})\n"
         f"{sentence} The client is {points(distance)} {'above' if distance >= 0 else 'below'} the limit."
         f"{reasons}"
     )
@@ -646,20 +653,24 @@ FAIRNESS_HEADERS = {
     "approval_rate": "Accepted",
     "fnr": "Defaulters accepted (FNR)",
     "fpr": "Good clients refused (FPR)",
+    "flag_reason": "Flag",
 }
 
 
 def fairness_rows(rows: list[dict]):
     df = pd.DataFrame(rows)
+    df = df[[c for c in FAIRNESS_HEADERS if c in df]]
     for col in ("approval_rate", "fnr", "fpr"):
         if col in df:
             df[col] = df[col].map(percent)
     if "n" in df:
         df["n"] = df["n"].map(format_value)
     if "attribute" in df:
-        df["attribute"] = df["attribute"].map(lambda a: FILTER_LABELS.get(a, a))
+        df["attribute"] = df["attribute"].map(lambda a: FILTER_LABELS.get(a, a.replace("_", " ")))
     if "group" in df:
         df["group"] = df["group"].fillna("unknown")  # NULL in client_profile
+    if "flag_reason" in df:
+        df["flag_reason"] = df["flag_reason"].fillna("—")
     return df.rename(columns=FAIRNESS_HEADERS)
 
 

@@ -236,6 +236,8 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
                 fairness = gr.Dataframe(interactive=False, label="Fairness", wrap=True)
                 gr.Markdown("### Baselines")
                 baselines = gr.Dataframe(interactive=False, label="Baselines", wrap=True)
+                with gr.Accordion("Model card", open=False):
+                    model_card = gr.Markdown(elem_id="model-card")
 
             with gr.Tab("Monitoring", id="monitoring") as monitoring_tab:
                 gr.Markdown(
@@ -310,6 +312,7 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
             api_name="model",
             show_progress="hidden",
         )
+        demo.load(events.model_card, None, [model_card], api_name="model_card", show_progress="hidden")
     return demo
 
 

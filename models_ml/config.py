@@ -58,6 +58,7 @@ class TrainConfig:
     calibration: str = "isotonic"  # or "platt"
     threshold_grid_step: float = 0.001
     reliability_bins: int = 10
+    auc_bootstrap_resamples: int = 200  # for the out-of-fold AUC's 95 % interval
 
     # Explanations and neighbours
     shap_sample_rows: int = 20_000

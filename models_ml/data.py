@@ -65,6 +65,25 @@ def open_features(settings: Settings) -> duckdb.DuckDBPyConnection:
 
 
 def feature_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The model's inputs: numeric columns of client_features, in table order, without the key, flag and
+    target, and without the protected features (feature_catalog.protected)."""
+    protected = protected_features(con)
+    return [f for f in numeric_columns(con) if f not in protected]
+
+
+def protected_features(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Feature -> the protected attribute it is or encodes (gender, family status), from feature_catalog.
+    A catalog without the column is refused: training on it would use gender as an input."""
+    try:
+        rows = con.execute("select feature, protected from feature_catalog where protected is not null").fetchall()
+    except duckdb.Error as exc:
+        raise ScoringError(
+            f"feature_catalog: cannot read the protected features ({str(exc).splitlines()[0]}); run `scoring build`"
+        ) from None
+    return dict(rows)
+
+
+def numeric_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Numeric columns of client_features, in table order, without the key, flag and target."""
     try:
         cols = con.execute(
@@ -161,8 +180,37 @@ def feature_directions(con: duckdb.DuckDBPyConnection, features: list[str]) -> l
 
 
 def train_profile(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Gender and age band of the train clients, for the fairness table."""
+    """Gender, family status and age band of the train clients, for the fairness table."""
     try:
-        return con.execute("select sk_id_curr, gender, age_band from client_profile where is_train order by sk_id_curr").df()
+        return con.execute(
+            "select sk_id_curr, gender, family_status, age_band from client_profile where is_train order by sk_id_curr"
+        ).df()
     except duckdb.Error as exc:
-        raise ScoringError(f"client_profile: cannot read gender and age_band ({str(exc).splitlines()[0]})") from None
+        raise ScoringError(
+            f"client_profile: cannot read gender, family_status and age_band ({str(exc).splitlines()[0]})"
+        ) from None
+
+
+def policy_in_force(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The policy rules of the warehouse (seed policy_rules) and the share of applications each refuses,
+    among the train and among the new ones; empty for a warehouse built before the policy existed."""
+    try:
+        return con.execute(
+            """
+            select r.rule_id, r.text, r.condition, r.source,
+                   coalesce(avg(case when p.is_train then list_contains(p.rules_fired, r.rule_id)::int end), 0) as share_train,
+                   coalesce(avg(case when not p.is_train then list_contains(p.rules_fired, r.rule_id)::int end), 0) as share_new
+            from staging.policy_rules r cross join application_policy p
+            group by all order by r.rule_id
+            """
+        ).df()
+    except duckdb.Error:
+        return pd.DataFrame(columns=["rule_id", "text", "condition", "source", "share_train", "share_new"])
+
+
+def warehouse_built_at(con: duckdb.DuckDBPyConnection) -> str | None:
+    try:
+        row = con.execute("select built_at from warehouse_build").fetchone()
+    except duckdb.Error:
+        return None
+    return row[0].isoformat(sep=" ") if row else None

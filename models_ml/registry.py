@@ -2,7 +2,8 @@
 
 models/<run_id>/model.txt   LightGBM's own text format (loading it runs no code)
 models/<run_id>/run.json    features, parameters, data fingerprint, metrics, threshold, costs,
-                            calibration breakpoints, neighbour space
+                            calibration breakpoints, neighbour space, fairness, policy rules in force
+models/<run_id>/model_card.md  the run's model card (models_ml/model_card.py), from run.json
 models/CURRENT              the run id in service, replaced atomically after a successful run
 """
 
@@ -24,6 +25,7 @@ from kernel.settings import Settings
 from kernel.warehouse import scratch_path
 
 CURRENT = "CURRENT"
+MODEL_CARD = "model_card.md"
 
 
 def new_run_id(fingerprint: str, seed: int, now: datetime | None = None) -> str:
@@ -37,8 +39,8 @@ def run_dir(settings: Settings, run_id: str) -> Path:
     return settings.models_dir / run_id
 
 
-def save_run(settings: Settings, run_id: str, booster: lgb.Booster, record: dict) -> Path:
-    """Write model.txt and run.json into a scratch directory, then rename it into place."""
+def save_run(settings: Settings, run_id: str, booster: lgb.Booster, record: dict, files: dict[str, str] | None = None) -> Path:
+    """Write model.txt, run.json and `files` (name -> text) into a scratch directory, then rename it into place."""
     settings.models_dir.mkdir(parents=True, exist_ok=True)
     dest = run_dir(settings, run_id)
     tmp = scratch_path(dest)
@@ -46,6 +48,8 @@ def save_run(settings: Settings, run_id: str, booster: lgb.Booster, record: dict
     try:
         booster.save_model(str(tmp / "model.txt"))
         (tmp / "run.json").write_text(json.dumps(record, indent=1, sort_keys=True, allow_nan=False))
+        for name, text in (files or {}).items():
+            (tmp / name).write_text(text)
         os.replace(tmp, dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -38,14 +38,19 @@ from models_ml.data import (
     load_training,
     load_unlabelled,
     open_features,
+    policy_in_force,
+    protected_features,
     train_profile,
+    warehouse_built_at,
 )
 from models_ml.decision import decisions, probability
 from models_ml.explain import contributions, global_importance
 from models_ml.fairness import fairness_table
+from models_ml.model_card import render as render_model_card
 from models_ml.neighbours import NeighbourSpace
 from models_ml.reasons import Typical, principal_reasons, typical_values
 from models_ml.tables import warehouse_build_id, write_model_db
+from models_ml.validation import bootstrap_auc_interval
 from pipeline.build import build_model_outputs
 
 
@@ -63,6 +68,9 @@ class TrainResult:
     baseline_cost_per_client: dict = field(default_factory=dict)
     best_iteration: int = 0
     data_fingerprint: str = ""
+    oof_auc_ci: list[float] = field(default_factory=list)  # 95 % bootstrap interval of oof_auc
+    excluded_features: list[str] = field(default_factory=list)  # protected: never model inputs
+    model_card: str = ""  # path of the run's model_card.md
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -74,11 +82,14 @@ class Mart:
 
     data: TrainingData
     labels: dict[str, str]
-    profile: pd.DataFrame  # gender and age band of the train rows
+    profile: pd.DataFrame  # gender, family status and age band of the train rows
     test_ids: np.ndarray
     X_test: np.ndarray
     build_id: str | None  # warehouse_build.invocation_id of the warehouse read
     directions: list[int]  # feature_catalog.risk_direction per feature (0: not declared)
+    protected: dict[str, str] = field(default_factory=dict)  # features left out -> the protected attribute
+    policy: pd.DataFrame | None = None  # the policy rules in force and the share each refuses
+    built_at: str | None = None
 
 
 @dataclass
@@ -98,6 +109,7 @@ class Threshold:
 @dataclass
 class Evaluation:
     oof_auc: float
+    oof_auc_ci: tuple[float, float]
     oof_auc_calibrated: float
     brier: float
     baselines: dict[str, BaselineResult]
@@ -131,9 +143,12 @@ def read_mart(settings: Settings) -> Mart:
         profile = train_profile(con)
         test_ids, X_test = load_unlabelled(con, features)
         build_id = warehouse_build_id(con)
+        protected, policy, built_at = protected_features(con), policy_in_force(con), warehouse_built_at(con)
     finally:
         con.close()
-    return Mart(data, labels, profile, test_ids, X_test, build_id, directions)
+    if protected:
+        log(f"train: {len(protected)} protected features left out ({', '.join(sorted(set(protected.values())))})")
+    return Mart(data, labels, profile, test_ids, X_test, build_id, directions, protected, policy, built_at)
 
 
 def make_folds(y: np.ndarray, config: TrainConfig) -> list:
@@ -198,13 +213,15 @@ def evaluate(
     profile: pd.DataFrame,
     config: TrainConfig,
 ) -> Evaluation:
-    """Out-of-fold quality: AUC, Brier, reliability, fairness by group, and the baselines on the same folds."""
+    """Out-of-fold quality: AUC with its bootstrap interval, Brier, reliability, fairness by group, and the
+    baselines on the same folds."""
     t0 = time.perf_counter()
     baselines = run_baselines(data.X, data.y, data.features, folds, config)
     log(f"train: baselines in {time.perf_counter() - t0:.1f} s")
     groups = pd.DataFrame({"sk_id_curr": data.ids}).merge(profile, on="sk_id_curr", how="left")
     return Evaluation(
         oof_auc=float(roc_auc_score(data.y, cv.oof_raw)),
+        oof_auc_ci=bootstrap_auc_interval(data.y, cv.oof_raw, config.auc_bootstrap_resamples, config.seed),
         oof_auc_calibrated=float(roc_auc_score(data.y, oof_p)),
         brier=brier(data.y, oof_p),
         baselines=baselines,
@@ -366,9 +383,13 @@ class Run:
                     "positives": int(data.y.sum()),
                     "new_applications": int(len(self.mart.test_ids)),
                     "features_db": str(self.settings.features_db),
+                    "warehouse_built_at": self.mart.built_at,
                 },
+                "protected_features": self.mart.protected,
                 "metrics": {
                     "oof_auc": ev.oof_auc,
+                    "oof_auc_ci": list(ev.oof_auc_ci),
+                    "oof_auc_ci_resamples": self.config.auc_bootstrap_resamples,
                     "oof_auc_calibrated": ev.oof_auc_calibrated,
                     "brier": ev.brier,
                     "fold_auc": self.cv.fold_auc,
@@ -382,6 +403,10 @@ class Run:
                 "neighbour_space": self.space.to_dict(),
                 "row_features": self.scores.row_features,
                 "typical_values": self.typical,
+                "top_features": list(self.importance["feature"][:10]),
+                "reliability": ev.reliability.to_dict("records"),
+                "fairness": ev.fairness.to_dict("records"),
+                "policy_rules": [] if self.mart.policy is None else self.mart.policy.to_dict("records"),
                 "seconds": self.seconds,
             }
         )
@@ -455,6 +480,9 @@ class Run:
             baseline_cost_per_client={k: b.cost_per_client for k, b in baselines.items()},
             best_iteration=self.n_rounds,
             data_fingerprint=self.fingerprint,
+            oof_auc_ci=list(self.evaluation.oof_auc_ci),
+            excluded_features=sorted(self.mart.protected),
+            model_card=str(registry.run_dir(self.settings, self.run_id) / registry.MODEL_CARD),
         )
 
 
@@ -463,7 +491,8 @@ def persist(run: Run) -> None:
     previous model and tables in service."""
     t0 = time.perf_counter()
     settings, s = run.settings, run.scores
-    model_dir = registry.save_run(settings, run.run_id, run.booster, run.record())
+    record = run.record()
+    model_dir = registry.save_run(settings, run.run_id, run.booster, record, {registry.MODEL_CARD: render_model_card(record)})
     try:
         vectors_frame = pd.DataFrame(
             {"sk_id_curr": s.ids, "is_train": s.is_train, "target": s.target, "probability": s.probability}
@@ -504,7 +533,7 @@ def _train(settings: Settings, config: TrainConfig | None, describe: Describe | 
     threshold = choose_threshold(data.y, oof_p, config)
     evaluation = evaluate(data, folds, cv, oof_p, threshold.value, mart.profile, config)
     log(
-        f"train: OOF AUC {evaluation.oof_auc:.4f} (logistic {evaluation.baselines['logistic'].auc:.4f}); "
+        f"train: OOF AUC {evaluation.oof_auc:.4f} (95 % {evaluation.oof_auc_ci[0]:.4f}-{evaluation.oof_auc_ci[1]:.4f}; logistic {evaluation.baselines['logistic'].auc:.4f}); "
         f"threshold {threshold.value:.3f}, cost/client {threshold.cost['model']:.4f} vs accept-all {threshold.cost['accept_all']:.4f}"
     )
     booster, n_rounds = fit_final(params, full, cv)

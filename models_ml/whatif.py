@@ -114,22 +114,27 @@ class WhatIf:
             out[c] = {v for (v,) in rows if v is not None}
         return out
 
-    def edited_features(
-        self, raw_application: pd.DataFrame, changes: dict, features: list[str], x: np.ndarray, only: set[str] | None = None
-    ) -> tuple[np.ndarray, dict]:
+    def policy(self, application: pd.DataFrame) -> pd.DataFrame:
+        """The credit policy's rules on application rows (Kaggle columns), by the warehouse's table function
+        (the rules of the seed policy_rules as the last build compiled them)."""
+        name = f"what_if_{uuid.uuid4().hex[:12]}"
+        self.cursor.register(name, application)
+        try:
+            return self.cursor.execute(f"select * from application_policy_of('{name}')").df()
+        finally:
+            self.cursor.unregister(name)
+
+    def edit(self, raw_application: pd.DataFrame, changes: dict) -> tuple[pd.DataFrame, dict]:
+        """The application with the validated changes applied (its own id kept), and those changes."""
         applied = validate_changes(
             changes, self.known_levels([n for n in changes if n in EDITABLE and EDITABLE[n].kind == "category"])
         )
-        return self.edited_rows(raw_application, [applied], features, x, only)[0], applied
+        return self.edited_applications(raw_application, [applied]), applied
 
-    def edited_rows(
-        self, raw_application: pd.DataFrame, edits: list[dict], features: list[str], x: np.ndarray, only: set[str] | None = None
-    ) -> np.ndarray:
-        """One model row per edit of the application (validated changes), the app_* features recomputed in one
-        query; the other features (and those outside `only`) stay as in `x`."""
+    def edited_applications(self, raw_application: pd.DataFrame, edits: list[dict]) -> pd.DataFrame:
+        """One application row (Kaggle columns, no TARGET) per edit (validated changes) of the application."""
         base = raw_application.drop(columns=[c for c in ("TARGET",) if c in raw_application.columns])
         edited = base.iloc[[0] * len(edits)].reset_index(drop=True)
-        edited["SK_ID_CURR"] = np.arange(len(edits), dtype=np.int64)  # the row's edit, to put the rows back in order
         for name in {n for e in edits for n in e}:
             kind = EDITABLE[name].kind
             column = edited[name].astype("object" if kind == "category" else "float64")
@@ -137,9 +142,22 @@ class WhatIf:
                 if name in e:
                     column.iat[i] = e[name]
             edited[name] = column
+        return edited
+
+    def features_of(self, edited: pd.DataFrame, features: list[str], x: np.ndarray, only: set[str] | None = None) -> np.ndarray:
+        """x with the app_* features recomputed from the edited application rows (those in `only`, when given):
+        one model row per application row; the other features stay as in `x`."""
+        edited = edited.assign(SK_ID_CURR=np.arange(len(edited), dtype=np.int64))  # puts the rows back in order
         recomputed = self.app_features(edited).sort_values("sk_id_curr", kind="mergesort")
-        out = np.tile(x, (len(edits), 1))
+        out = np.tile(x, (len(edited), 1))
         for j, f in enumerate(features):
             if f in recomputed.columns and f != "sk_id_curr" and (only is None or f in only):
                 out[:, j] = pd.to_numeric(recomputed[f], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-        return out
+        return out[0] if len(edited) == 1 else out
+
+    def edited_rows(
+        self, raw_application: pd.DataFrame, edits: list[dict], features: list[str], x: np.ndarray, only: set[str] | None = None
+    ) -> np.ndarray:
+        """One model row per edit of the application (validated changes), the app_* features recomputed in one
+        query; the other features (and those outside `only`) stay as in `x`."""
+        return np.atleast_2d(self.features_of(self.edited_applications(raw_application, edits), features, x, only))

@@ -26,7 +26,7 @@ from models_ml import neighbours as neighbours_mod
 from models_ml import population as population_mod
 from models_ml.calibration import Calibrator
 from models_ml.decision import REFUSED, decide, is_refused, probability
-from models_ml.registry import LoadedModel, ModelCache
+from models_ml.registry import MODEL_CARD, LoadedModel, ModelCache, run_dir
 from models_ml.whatif import WhatIf
 from service import reasons as reasons_mod
 from service import wording as presentation
@@ -65,6 +65,10 @@ def id_prefix_ranges(prefix: str) -> list[tuple[int, int]]:
             break
         ranges.append((lo, min(hi, MAX_ID)))
     return ranges
+
+
+def _policy_dict(rule_ids: list[str], texts: list[str]) -> dict:
+    return {"refused": bool(rule_ids), "rules": [{"rule_id": r, "text": t} for r, t in zip(rule_ids, texts)]}
 
 
 def _client_id(client_id) -> int:
@@ -252,6 +256,30 @@ class ScoringService:
             return None
         return None if df.empty else df
 
+    # -- policy -----------------------------------------------------------------------------
+    def policy(self, client_id) -> dict:
+        """The credit policy's verdict on the client's application, from the warehouse (application_policy)."""
+        cid = _client_id(client_id)
+        try:
+            row = (
+                self._cur()
+                .execute("select rules_fired, rule_texts from application_policy where sk_id_curr = ?", [cid])
+                .fetchone()
+            )
+        except duckdb.Error:  # a warehouse built before the policy existed
+            raise ScoringError("application_policy: the warehouse has no credit policy; run `scoring build`") from None
+        if row is None:
+            raise ClientNotFound(f"client {cid}: not found")
+        return _policy_dict(row[0], row[1])
+
+    def _policy_of(self, application: pd.DataFrame) -> dict:
+        """The same rules on an application in Kaggle's columns (the what-if's edited one)."""
+        try:
+            row = WhatIf(self._cur()).policy(application).iloc[0]
+        except duckdb.Error:
+            raise ScoringError("application_policy_of: the warehouse has no credit policy; run `scoring build`") from None
+        return _policy_dict(list(row["rules_fired"]), list(row["rule_texts"]))
+
     def newest_application(self) -> int | None:
         """The highest id among new applications (the dashboard opens it), else the highest id of all."""
         row = (
@@ -276,7 +304,8 @@ class ScoringService:
         return sorted((int(r[0]) for r in rows), key=lambda i: (abs(i - cid), i))[:n]
 
     def client_summaries(self, ids: list[int]) -> dict[int, dict]:
-        """Per id: kind, contract type, credit amount and the published decision (model.client_scores)."""
+        """Per id: kind, contract type, credit amount and the decision: the credit policy (application_policy),
+        then the published score (model.client_scores) at the threshold."""
         ids = [int(i) for i in ids]
         if not ids:
             return {}
@@ -285,15 +314,18 @@ class ScoringService:
             rows = (
                 self._cur()
                 .execute(
-                    "select p.sk_id_curr, p.is_train, p.contract_type, p.credit_amount, s.probability from client_profile p "
-                    f"left join model.client_scores s using (sk_id_curr) where {where}"
+                    "select p.sk_id_curr, p.is_train, p.contract_type, p.credit_amount, s.probability, ap.refused_by_policy "
+                    "from client_profile p left join model.client_scores s using (sk_id_curr) "
+                    f"left join application_policy ap using (sk_id_curr) where {where}"
                 )
                 .fetchall()
             )
         except duckdb.Error:  # no model tables published yet: no decision to show
             rows = (
                 self._cur()
-                .execute(f"select sk_id_curr, is_train, contract_type, credit_amount, null from client_profile p where {where}")
+                .execute(
+                    f"select sk_id_curr, is_train, contract_type, credit_amount, null, null from client_profile p where {where}"
+                )
                 .fetchall()
             )
         threshold = self._threshold()
@@ -304,9 +336,9 @@ class ScoringService:
                 "contract_type": contract,
                 "credit_amount": jsonable(amount),
                 "probability": jsonable(p),
-                "decision": None if p is None or threshold is None else decide(p, threshold),
+                "decision": None if p is None or threshold is None else REFUSED if refused_by_policy else decide(p, threshold),
             }
-            for i, t, contract, amount, p in rows
+            for i, t, contract, amount, p, refused_by_policy in rows
         }
 
     def _threshold(self) -> float | None:
@@ -321,16 +353,22 @@ class ScoringService:
         model, cal = self._model()
         is_train, x = self._model_row(cid, model)
         raw, p = self._score_row(model, cal, x)
-        return self._score_dict(cid, is_train, model, raw, p)
+        return self._score_dict(cid, is_train, model, raw, p, self.policy(cid))
 
-    def _score_dict(self, cid: int, is_train: bool, model: LoadedModel, raw: float, p: float) -> dict:
+    def _score_dict(self, cid: int, is_train: bool, model: LoadedModel, raw: float, p: float, policy: dict) -> dict:
+        """`decision` is the final one: the policy first (a rule that fires refuses), then the model at the
+        threshold; the model's own decision and probability are reported after the rule."""
         t = model.threshold
+        model_decision = decide(p, t)
         return {
             "sk_id_curr": cid,
             "kind": KINDS[is_train],
             "probability": p,
             "raw_score": raw,
-            "decision": decide(p, t),
+            "decision": REFUSED if policy["refused"] else model_decision,
+            "decided_by": "policy" if policy["refused"] else "model",
+            "model_decision": model_decision,
+            "policy": policy,
             "threshold": t,
             "distance_to_threshold": p - t,
             "run_id": model.run_id,
@@ -340,9 +378,11 @@ class ScoringService:
         cid = _client_id(client_id)
         model, cal = self._model()
         is_train, x = self._model_row(cid, model)
-        return self._explain_row(cid, is_train, model, cal, x, top)
+        return self._explain_row(cid, is_train, model, cal, x, top, self.policy(cid))
 
-    def _explain_row(self, cid: int, is_train: bool, model: LoadedModel, cal: Calibrator, x: np.ndarray, top: int) -> dict:
+    def _explain_row(
+        self, cid: int, is_train: bool, model: LoadedModel, cal: Calibrator, x: np.ndarray, top: int, policy: dict
+    ) -> dict:
         top = max(1, min(int(top), len(model.features)))
         # The summary reads the same leading contributions whatever `top` the caller lists.
         listed = max(top, SUMMARY_CONTRIBUTIONS)
@@ -350,20 +390,20 @@ class ScoringService:
         exp = explain_mod.local_explanation(model.booster, model.features, self.feature_labels(), x, listed, contrib)
         p = float(cal.transform(probability(exp["raw_score"])))
         exp["reasons"] = self._reasons(cid, model, cal, x, contrib)
-        exp.update(self._score_dict(cid, is_train, model, exp["raw_score"], p))
+        exp.update(self._score_dict(cid, is_train, model, exp["raw_score"], p, policy))
         catalog = self.catalog()
         for c in exp["contributions"]:
             info = self._info(c["feature"], c["label"])
             c["value_text"] = presentation.value(info, c["value"])
             c["text"] = presentation.describe(info, c["value"])
-        exp["summary"] = presentation.summary(exp["contributions"][:SUMMARY_CONTRIBUTIONS], catalog, p, model.threshold)
+        exp["summary"] = presentation.summary(exp["contributions"][:SUMMARY_CONTRIBUTIONS], catalog, p, model.threshold, policy)
         unlisted = exp["contributions"][top:]
         exp["contributions"] = exp["contributions"][:top]
         exp["rest"] = {
             "count": exp["rest"]["count"] + len(unlisted),
             "contribution": exp["rest"]["contribution"] + sum(c["contribution"] for c in unlisted),
         }
-        exp["decision_text"] = presentation.decision_sentence(p, model.threshold)
+        exp["decision_text"] = presentation.decision_sentence(p, model.threshold, policy)
         exp["units"] = "log-odds of default (positive raises the risk)"
         return exp
 
@@ -486,6 +526,18 @@ class ScoringService:
             **tables,
         }
 
+    def model_card(self) -> dict:
+        """The model card of the run in service (models/<run_id>/model_card.md, written by training)."""
+        model, _ = self._model()
+        path = run_dir(self.settings, model.run_id) / MODEL_CARD
+        try:
+            text = path.read_text()
+        except FileNotFoundError:
+            raise ScoringError(
+                f"model {model.run_id} has no model card (trained before cards existed); run `scoring train`"
+            ) from None
+        return {"run_id": model.run_id, "markdown": text}
+
     def importance(self, limit: int | None = None) -> list[dict]:
         model, _ = self._model()
         sql = "select feature, label, mean_abs_shap, rank from model.global_importance where run_id = ? order by rank"
@@ -582,9 +634,11 @@ class ScoringService:
         # Only the features the trees use can move the score (x holds exactly those when read from
         # client_rows); the other columns stay as they are.
         used = set(model.record.get("row_features") or model.features)
-        edited_x, applied = WhatIf(self._cur()).edited_features(raw_app, changes, model.features, x, only=used)
-        current = self._explain_row(cid, is_train, model, cal, x, 10)
-        edited = self._explain_row(cid, is_train, model, cal, edited_x, 10)
+        what_if = WhatIf(self._cur())
+        edited_app, applied = what_if.edit(raw_app, changes)
+        edited_x = what_if.features_of(edited_app, model.features, x, only=used)
+        current = self._explain_row(cid, is_train, model, cal, x, 10, self.policy(cid))
+        edited = self._explain_row(cid, is_train, model, cal, edited_x, 10, self._policy_of(edited_app))
         moved = [
             {
                 "feature": f,

@@ -156,8 +156,14 @@ def short(info: FeatureInfo, v) -> str:
 # --- decisions -------------------------------------------------------------------------------------
 
 
-def decision_sentence(probability: float, threshold: float) -> str:
-    """The decision as a client could understand it."""
+def decision_sentence(probability: float, threshold: float, policy: dict | None = None) -> str:
+    """The decision as a client could understand it: a policy refusal first, then the model's estimate."""
+    if policy and policy.get("refused"):
+        rules = "; ".join(r["text"] for r in policy["rules"])
+        return (
+            f"Refused by policy: {rules}. The model's estimated risk of default is {percent(probability)} "
+            f"(the bank's limit is {percent(threshold)})."
+        )
     if decide(probability, threshold) == REFUSED:
         return (
             f"Refused: the estimated risk of default ({percent(probability)}) is above the bank's limit ({percent(threshold)})."
@@ -176,14 +182,21 @@ def reasons(contributions: list[dict], catalog: dict[str, FeatureInfo], n: int =
     return up, down
 
 
-def summary(contributions: list[dict], catalog: dict[str, FeatureInfo], probability: float, threshold: float) -> str:
-    """The plain-language summary of an explanation: the decision, then what raised and lowered the risk."""
+def summary(
+    contributions: list[dict], catalog: dict[str, FeatureInfo], probability: float, threshold: float, policy: dict | None = None
+) -> str:
+    """The plain-language summary of an explanation: the decision (a policy refusal first, then what the
+    model alone would decide), then what raised and lowered the risk."""
     decision = decide(probability, threshold)
     up, down = reasons(contributions, catalog, 2)
     side = "above" if decision == REFUSED else "below"
-    parts = [
-        f"The application is {decision}: the estimated risk of default ({percent(probability)}) is {side} the bank's limit ({percent(threshold)})"
-    ]
+    risk = f"the estimated risk of default ({percent(probability)}) is {side} the bank's limit ({percent(threshold)})"
+    if policy and policy.get("refused"):
+        rules = "; ".join(r["text"] for r in policy["rules"])
+        model = "refuse" if decision == REFUSED else "accept"
+        parts = [f"The application is refused by policy: {rules}. The model alone would {model} it: {risk}"]
+    else:
+        parts = [f"The application is {decision}: {risk}"]
     if up:
         parts.append("the risk is raised mostly by " + " and ".join(up))
     if down:

@@ -1,5 +1,5 @@
 """A synthetic feature warehouse with the mart contract (client_features, feature_catalog,
-client_profile), for the model's tests that do not need the dbt pipeline."""
+client_profile, application_policy), for the model's tests that do not need the dbt pipeline."""
 
 from __future__ import annotations
 
@@ -37,6 +37,8 @@ def make_synthetic_warehouse(
     feats.insert(2, "target", pd.array(np.where(is_train, y, 0), dtype="Int32"))
     feats.loc[~is_train, "target"] = pd.NA
     feats["app_children"] = rng.integers(0, 4, len(ids)).astype("int64")
+    # A protected feature that predicts the target: training must leave it out all the same.
+    feats["app_code_gender_f"] = np.where(rng.random(len(ids)) < 0.8, np.where(is_train, y, 0), 1 - np.where(is_train, y, 0))
     profile = pd.DataFrame(
         {
             "sk_id_curr": ids,
@@ -44,6 +46,7 @@ def make_synthetic_warehouse(
             "target": feats["target"],
             "contract_type": rng.choice(["Cash loans", "Revolving loans"], len(ids)),
             "gender": rng.choice(["F", "M"], len(ids)),
+            "family_status": rng.choice(["Married", "Single / not married"], len(ids)),
             "age_years": rng.uniform(21, 68, len(ids)).round(1),
             "income_type": rng.choice(["Working", "Pensioner", "State servant"], len(ids)),
         }
@@ -53,8 +56,9 @@ def make_synthetic_warehouse(
     ).astype(str)
     catalog = pd.DataFrame(
         {
-            "feature": names + ["app_children"],
-            "label": [f"Label of {n}" for n in names] + ["Number of children"],
+            "feature": names + ["app_children", "app_code_gender_f"],
+            "label": [f"Label of {n}" for n in names] + ["Number of children", "Gender: female"],
+            "protected": [None] * (len(names) + 1) + ["gender"],
             "source_table": "synthetic",
             "source_column": None,
             "aggregation": "none",
@@ -69,5 +73,10 @@ def make_synthetic_warehouse(
         con.register("df", df)
         con.execute(f"create table {name} as select * from df")
         con.unregister("df")
+    # The credit policy's verdicts (dbt's application_policy): no rule fires on these clients.
+    con.execute(
+        "create table application_policy as select sk_id_curr, is_train, cast([] as varchar[]) as rules_fired, "
+        "cast([] as varchar[]) as rule_texts, false as refused_by_policy, cast(null as varchar) as policy_text from client_profile"
+    )
     con.close()
     return settings

@@ -97,7 +97,8 @@ def test_score_decision_follows_the_threshold(api, ids, pipeline_warehouse):
     for cid in (ids["train"], ids["test"]):
         s = api.get(f"/api/v1/clients/{cid}/score").json()
         assert 0 <= s["probability"] <= 1
-        assert s["decision"] == ("refused" if s["probability"] >= s["threshold"] else "accepted")
+        assert s["model_decision"] == ("refused" if s["probability"] >= s["threshold"] else "accepted")
+        assert s["decision"] == ("refused" if s["policy"]["refused"] else s["model_decision"])
         assert s["distance_to_threshold"] == pytest.approx(s["probability"] - s["threshold"])
         assert s["run_id"] == (pipeline_warehouse / "models" / "CURRENT").read_text().strip()
 
@@ -111,7 +112,10 @@ def test_explanation_adds_up_to_the_raw_score(api, ids):
     assert sizes == sorted(sizes, reverse=True)
     assert e["summary"].endswith(".") and e["decision"] in e["summary"]
     # Plain language: the decision against the bank's limit, readable labels and values (no SQL-ish "= 0").
-    assert e["decision_text"].startswith(e["decision"].capitalize() + ": the estimated risk of default")
+    if e["policy"]["refused"]:
+        assert e["decision_text"].startswith("Refused by policy: ")
+    else:
+        assert e["decision_text"].startswith(e["decision"].capitalize() + ": the estimated risk of default")
     assert "bank's limit" in e["summary"]
     for c in e["contributions"]:
         assert c["text"] == f"{c['label']} — {c['value_text']}"

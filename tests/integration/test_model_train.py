@@ -54,7 +54,7 @@ def test_run_writes_model_directory_and_every_table(trained):
     settings, result = trained
     assert registry.current_run_id(settings) == result.run_id
     d = settings.models_dir / result.run_id
-    assert sorted(p.name for p in d.iterdir()) == ["model.txt", "run.json"]
+    assert sorted(p.name for p in d.iterdir()) == ["model.txt", "model_card.md", "run.json"]
     record = json.loads((d / "run.json").read_text())
     assert record["threshold"] == result.threshold
     assert record["costs"] == {"fn": 10.0, "fp": 1.0}
@@ -99,7 +99,7 @@ def test_run_writes_model_directory_and_every_table(trained):
         "select threshold from threshold_curve where run_id = ? order by cost_per_client, threshold limit 1", [result.run_id]
     ).fetchone()[0]
     assert np.isclose(best, result.threshold)
-    assert con.execute("select count(distinct attribute) from fairness").fetchone()[0] == 2
+    assert con.execute("select count(distinct attribute) from fairness").fetchone()[0] == 3  # gender, family status, age band
     assert con.execute("select count(*) from model_runs where run_id = ?", [result.run_id]).fetchone()[0] == 1
 
 

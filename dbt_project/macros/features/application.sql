@@ -171,10 +171,19 @@
   {{ return({'AMT_CREDIT': 1, 'AMT_ANNUITY': 1}.get(column)) }}
 {%- endmacro %}
 
-{# An application feature computed from several columns; `formula` says how, over Kaggle columns #}
-{% macro combined(name, sql, label, kind, unit, family, formula, risk_direction=none) -%}
+{# The protected attribute an application column is or encodes (NULL for the others). CODE_GENDER and
+   NAME_FAMILY_STATUS are protected in US credit law (ECOA, Regulation B) and gender in EU practice.
+   CNT_FAM_MEMBERS encodes the family status: family members minus children is 2 for every married or
+   civil-marriage applicant and 1 for every other one, in the real data as in the generated one. #}
+{% macro application_column_protected(column) -%}
+  {{ return({'CODE_GENDER': 'gender', 'NAME_FAMILY_STATUS': 'family status', 'CNT_FAM_MEMBERS': 'family status'}.get(column)) }}
+{%- endmacro %}
+
+{# An application feature computed from several columns; `formula` says how, over Kaggle columns;
+   `protected` when one of them is protected (application_column_protected) #}
+{% macro combined(name, sql, label, kind, unit, family, formula, risk_direction=none, protected=none) -%}
   {{ return(feature(name, sql, 'application', none, 'computed on the application', label, kind, unit, family,
-        formula=formula, risk_direction=risk_direction)) }}
+        formula=formula, risk_direction=risk_direction, protected=protected)) }}
 {%- endmacro %}
 
 {% macro application_feature_specs() -%}
@@ -186,7 +195,7 @@
     {%- do specs.append(feature('app_' ~ (c | lower), c | lower, t, c,
           'value on the application' ~ (' (NULL for pensioners and unemployed)' if c == 'DAYS_EMPLOYED' else ''),
           names.get(c) or (column_words(c) | capitalize), kind, unit, application_column_family(c),
-          risk_direction=application_column_risk_direction(c))) -%}
+          risk_direction=application_column_risk_direction(c), protected=application_column_protected(c))) -%}
   {%- endfor -%}
   {%- do specs.append(feature('app_days_employed_is_sentinel', 'days_employed_is_sentinel', t, 'DAYS_EMPLOYED',
         'flag: DAYS_EMPLOYED was the 365243 placeholder', 'No employment period (pensioner or unemployed)', 'flag', 'none', 'employment')) -%}
@@ -200,7 +209,8 @@
       {%- do specs.append(feature('app_' ~ (c | lower) ~ '_' ~ slug(level),
             'case when ' ~ (c | lower) ~ " = '" ~ level ~ "' then 1 else 0 end", t, c,
             'one-hot: 1 if the level is "' ~ level ~ '"', column_name if yes_no else column_name ~ ': ' ~ words,
-            'flag' if yes_no else 'one-hot', 'none', application_column_family(c), level=level, level_label=words)) -%}
+            'flag' if yes_no else 'one-hot', 'none', application_column_family(c), level=level, level_label=words,
+            protected=application_column_protected(c))) -%}
     {%- endfor -%}
   {%- endfor -%}
   {%- set ext = ['ext_source_1', 'ext_source_2', 'ext_source_3'] -%}
@@ -228,13 +238,14 @@
       combined('app_employed_to_age_ratio', safe_divide('days_employed', 'days_birth'), 'Share of life employed (employment / age)',
        'share', 'share 0-1', 'employment', 'DAYS_EMPLOYED / DAYS_BIRTH'),
       combined('app_income_per_person', safe_divide('amt_income_total', 'cnt_fam_members'), 'Income per family member',
-       'amount', 'currency', 'income', 'AMT_INCOME_TOTAL / CNT_FAM_MEMBERS'),
+       'amount', 'currency', 'income', 'AMT_INCOME_TOTAL / CNT_FAM_MEMBERS', protected='family status'),
       combined('app_income_per_child', safe_divide('amt_income_total', '1 + cnt_children'), 'Income / (1 + children)',
        'amount', 'currency', 'income', 'AMT_INCOME_TOTAL / (1 + CNT_CHILDREN)'),
       combined('app_children_to_family_ratio', safe_divide('cnt_children', 'cnt_fam_members'), 'Children / family members',
-       'ratio', 'none', 'family situation', 'CNT_CHILDREN / CNT_FAM_MEMBERS'),
+       'ratio', 'none', 'family situation', 'CNT_CHILDREN / CNT_FAM_MEMBERS', protected='family status'),
       combined('app_annuity_to_income_per_person_ratio', safe_divide('amt_annuity', safe_divide('amt_income_total', 'cnt_fam_members')),
-       'Annuity / income per family member', 'ratio', 'none', 'affordability', 'AMT_ANNUITY / (AMT_INCOME_TOTAL / CNT_FAM_MEMBERS)', 1),
+       'Annuity / income per family member', 'ratio', 'none', 'affordability', 'AMT_ANNUITY / (AMT_INCOME_TOTAL / CNT_FAM_MEMBERS)', 1,
+       protected='family status'),
       combined('app_credit_term_years', safe_divide('amt_credit', 'amt_annuity * 12'), 'Credit length in years (credit / yearly annuity)',
        'years', 'years', 'affordability', 'AMT_CREDIT / (12 * AMT_ANNUITY)', 1),
       combined('app_car_age_to_age_ratio', safe_divide('own_car_age', '-days_birth / 365.25'), 'Car age / client age',

@@ -31,6 +31,9 @@
     risk_direction  expected direction of the risk as the value grows: 1, -1, or NULL when not known
     formula         for a feature computed from several values (a ratio, a lateness), how, over Kaggle
                     columns; per row of the source table when `aggregation` then summarises the rows
+    protected       the protected attribute the feature is or encodes ("gender", "family status"), NULL otherwise.
+                    Protected features stay in client_features and client_profile (fairness reporting) but
+                    training leaves them out of the model: they are never inputs, nor reasons (models_ml/data.py).
   Columns are named, never picked by position: `derived(...)` dicts are bound to names before use.
 #}
 
@@ -39,11 +42,11 @@
 {%- endmacro %}
 
 {% macro feature(name, sql, source_table, source_column, aggregation, label, kind, unit, family, level=none, level_label=none,
-                 formula=none, risk_direction=none) -%}
+                 formula=none, risk_direction=none, protected=none) -%}
   {{ return({'name': name, 'sql': sql, 'source_table': source_table, 'source_column': source_column,
              'aggregation': aggregation, 'label': label, 'kind': kind, 'unit': unit, 'family': family, 'level': level,
              'level_label': level_label if level_label is not none else level, 'formula': formula,
-             'risk_direction': risk_direction}) }}
+             'risk_direction': risk_direction, 'protected': protected}) }}
 {%- endmacro %}
 
 {# The family of every side-table feature: the table a relationship manager would name #}

@@ -4,7 +4,7 @@ with specs as (
     select * from (values
     {%- for f in all_feature_specs() %}
         {%- set t = [] %}
-        {%- for v in [f.label, f.source_column, f.aggregation, f.level, f.level_label, f.family, f.formula] %}
+        {%- for v in [f.label, f.source_column, f.aggregation, f.level, f.level_label, f.family, f.formula, f.protected] %}
             {%- do t.append("'" ~ (v | string | replace("'", "''")) ~ "'" if v is not none else 'cast(null as varchar)') %}
         {%- endfor %}
         ({{ loop.index }}, '{{ f.name }}', '{{ f.source_table }}', '{{ f.kind }}', '{{ f.unit }}', {{ t | join(', ') }},
@@ -12,7 +12,7 @@ with specs as (
     {%- endfor %}
     ) as t(  -- noqa: AL05, LT01
         position, feature, source_table, kind, unit, label, source_column, aggregation, level, level_label, family, formula,
-        risk_direction
+        protected, risk_direction
     )
 ),
 
@@ -32,6 +32,7 @@ final as (
         specs.family,
         cast(specs.risk_direction as integer) as risk_direction,
         specs.formula,
+        specs.protected,
         specs.source_table,
         specs.source_column,
         specs.aggregation,
