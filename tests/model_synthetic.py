@@ -63,7 +63,7 @@ def make_synthetic_warehouse(
             "source_column": None,
             "aggregation": "none",
             "description": "synthetic",
-            "risk_direction": pd.array([None] * (len(names) + 1), dtype="Int64"),  # none declared: no constraint
+            "risk_direction": pd.array([None] * (len(names) + 2), dtype="Int64"),  # none declared: no constraint
         }
     )
     settings = Settings(warehouse=warehouse)

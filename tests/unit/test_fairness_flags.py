@@ -70,5 +70,6 @@ def test_each_attribute_is_compared_with_its_own_best_group_and_missing_values_a
     p = np.tile([0.1, 0.9, 0.9, 0.1], 50)
     table = fairness_table(groups, y, p, 0.5, attributes=("gender", "family_status", "age_band"))
     assert set(table["attribute"]) == {"gender", "age_band"}  # family_status absent from the frame: skipped
-    assert set(table.loc[table["attribute"] == "gender", "group"]) == {"F", "M", "unknown"}
+    # missing in client_profile: the group NULL, as in SQL
+    assert set(table.loc[table["attribute"] == "gender", "group"].fillna("NULL")) == {"F", "M", "NULL"}
     assert table.groupby("attribute")["approval_ratio_to_best"].max().eq(1.0).all()
