@@ -97,27 +97,34 @@ def guess(url: str, stop: threading.Event, spread: bool, worker: int, statuses: 
                 statuses.append(status)
 
 
+def ask_while(http: httpx.Client, client_id: int, busy) -> tuple[list[float], int]:
+    """A legitimate client asking for a score at a person's pace while busy() is true: request seconds of
+    the answered requests, and the number that failed."""
+    times, failed = [], 0
+    while busy():
+        t0 = time.perf_counter()
+        try:
+            ok = http.get(f"/api/v1/clients/{client_id}/score").status_code == 200
+        except httpx.HTTPError:
+            ok = False
+        if ok:
+            times.append(time.perf_counter() - t0)
+        else:
+            failed += 1
+        time.sleep(0.02)  # a person's pace, not a flood of our own
+    return times, failed
+
+
 def scenario(url: str, cookie: dict, client_id: int, guessers: int, seconds: float, spread: bool) -> dict:
     stop, lock = threading.Event(), threading.Lock()
     statuses: list[int] = []
     threads = [threading.Thread(target=guess, args=(url, stop, spread, w, statuses, lock)) for w in range(guessers)]
     for t in threads:
         t.start()
-    times, failed = [], 0
     with httpx.Client(base_url=url, cookies=cookie, timeout=60) as http:
         http.get("/healthz")
         end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            t0 = time.perf_counter()
-            try:
-                ok = http.get(f"/api/v1/clients/{client_id}/score").status_code == 200
-            except httpx.HTTPError:
-                ok = False
-            if ok:
-                times.append(time.perf_counter() - t0)
-            else:
-                failed += 1
-            time.sleep(0.02)  # a person's pace, not a flood of our own
+        times, failed = ask_while(http, client_id, lambda: time.monotonic() < end)
     stop.set()
     for t in threads:
         t.join()
@@ -132,17 +139,8 @@ def refresh(url: str, cookie: dict, client_id: int, root: Path, warehouse: Path)
     with httpx.Client(base_url=url, cookies=cookie, timeout=60) as http:
         for cmd in steps:
             proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            while proc.poll() is None:
-                t0 = time.perf_counter()
-                try:
-                    ok = http.get(f"/api/v1/clients/{client_id}/score").status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                if ok:
-                    times.append(time.perf_counter() - t0)
-                else:
-                    failed += 1
-                time.sleep(0.02)
+            t, f = ask_while(http, client_id, lambda: proc.poll() is None)  # noqa: B023 (called before proc changes)
+            times, failed = times + t, failed + f
             codes.append(proc.returncode)
     return {"times": times, "failed": failed, "exit_codes": codes}
 

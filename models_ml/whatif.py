@@ -95,14 +95,18 @@ class WhatIf:
     def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
         self.cursor = cursor
 
-    def app_features(self, application: pd.DataFrame) -> pd.DataFrame:
-        """app_* features of application rows (Kaggle columns), by the warehouse's table function."""
+    def _table_function(self, function: str, application: pd.DataFrame) -> pd.DataFrame:
+        """One of the warehouse's table functions (made by the dbt project) over application rows in Kaggle's columns."""
         name = f"what_if_{uuid.uuid4().hex[:12]}"
         self.cursor.register(name, application)
         try:
-            return self.cursor.execute(f"select * from application_features('{name}')").df()
+            return self.cursor.execute(f"select * from {function}('{name}')").df()
         finally:
             self.cursor.unregister(name)
+
+    def app_features(self, application: pd.DataFrame) -> pd.DataFrame:
+        """app_* features of application rows (Kaggle columns), by the warehouse's table function."""
+        return self._table_function("application_features", application)
 
     def known_levels(self, columns: list[str]) -> dict[str, set[str]]:
         """The values each category column has in the raw applications (train and test)."""
@@ -117,12 +121,7 @@ class WhatIf:
     def policy(self, application: pd.DataFrame) -> pd.DataFrame:
         """The credit policy's rules on application rows (Kaggle columns), by the warehouse's table function
         (the rules of the seed policy_rules as the last build compiled them)."""
-        name = f"what_if_{uuid.uuid4().hex[:12]}"
-        self.cursor.register(name, application)
-        try:
-            return self.cursor.execute(f"select * from application_policy_of('{name}')").df()
-        finally:
-            self.cursor.unregister(name)
+        return self._table_function("application_policy_of", application)
 
     def edit(self, raw_application: pd.DataFrame, changes: dict) -> tuple[pd.DataFrame, dict]:
         """The application with the validated changes applied (its own id kept), and those changes."""
