@@ -592,17 +592,18 @@ class ScoringService:
         else computed here over train deciles (a missing value is a bin of its own)."""
 
         def read(cur) -> dict:
-            try:
-                df = cur.execute("select * from feature_drift").df()
-                rows = [{k: jsonable(v) for k, v in r.items()} for r in df.to_dict("records")]
-                return {"source": "feature_drift", "rows": [r for r in rows if r.get("psi") is not None]}
-            except duckdb.Error:
-                pass
             present = self._columns()["client_features"]
+            wanted = ["score"] + [r["feature"] for r in self.importance() if r["feature"] in present][:top]
+            try:
+                df = cur.execute(
+                    "select feature, psi, band, train_rows as n_train, new_rows as n_new from feature_drift where psi is not null"
+                ).df()
+                found = {r["feature"]: {k: jsonable(v) for k, v in r.items()} for r in df.to_dict("records")}
+                return {"source": "feature_drift", "rows": [found[f] for f in wanted if f in found]}
+            except duckdb.Error:  # no feature_drift mart (no model when the warehouse was built)
+                pass
             targets = [("model.client_scores", "probability", "score")]
-            targets += [("client_features", r["feature"], r["feature"]) for r in self.importance() if r["feature"] in present][
-                :top
-            ]
+            targets += [("client_features", f, f) for f in wanted[1:]]
             rows = []
             for table, column, name in targets:
                 try:
