@@ -200,7 +200,7 @@ def reason_bars(reasons: Sequence[dict], title: str = "The principal reasons") -
         hovertemplate="%{customdata[0]}<br>%{x:+.1f} percentage points: %{customdata[1]}<extra></extra>",
     )
     fig.update_xaxes(
-        title="← lowers the risk · raises the risk →<br>(percentage points of the probability of default)",
+        title="← lowers · raises the risk →<br>(percentage points)",
         zeroline=True,
         zerolinecolor=INK,
         range=_padded(values, 0.05),
@@ -258,6 +258,8 @@ def box_by_class(
     fig = make_subplots(
         rows=len(features), cols=1, subplot_titles=[wrap(labels.get(f, f), LABEL_WRAP) for f in features], vertical_spacing=0.12
     )
+    # The panels' titles at the labels' size (plotly's 16 px would overflow a phone at LABEL_WRAP characters).
+    fig.update_annotations(font=dict(size=13, color=INK))
     alt_parts = []
     for col, feature in enumerate(features, start=1):
         medians = []

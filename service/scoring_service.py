@@ -661,6 +661,19 @@ class ScoringService:
             "probability_change": edited["probability"] - current["probability"],
         }
 
+    def _policy_passes(self, what_if: WhatIf, raw_app: pd.DataFrame, application: dict, plan: list) -> np.ndarray:
+        """Per candidate change, whether the credit policy accepts the edited application: `policy_accepts` when
+        given, else the warehouse's rules (application_policy_of) on every candidate in one query."""
+        if self.policy_accepts is not None:
+            return np.array([self.policy_accepts(pd.Series(application | c.changes)) for c in plan], dtype=bool)
+        edited = what_if.edited_applications(raw_app, [c.changes for c in plan])
+        edited["SK_ID_CURR"] = np.arange(len(plan), dtype=np.int64)  # the candidate, to put the verdicts in order
+        try:
+            verdicts = what_if.policy(edited).sort_values("sk_id_curr", kind="mergesort")
+        except duckdb.Error:  # a warehouse built before the policy existed: the model alone decides
+            return np.ones(len(plan), dtype=bool)
+        return ~verdicts["refused_by_policy"].to_numpy(dtype=bool)
+
     def counterfactual(self, client_id) -> dict:
         """For a refused application, the smallest change of the loan (credit, annuity and term, goods price) that
         gets it accepted, or a clear "no change within these limits" (models_ml/counterfactual.py)."""
@@ -668,7 +681,9 @@ class ScoringService:
         model, cal = self._model()
         is_train, x = self._model_row(cid, model)
         _, p = self._score_row(model, cal, x)
-        out = {"sk_id_curr": cid, "probability": p, "threshold": model.threshold, "decision": decide(p, model.threshold)}
+        # the final decision: the credit policy first, then the model
+        decision = REFUSED if self.policy(cid)["refused"] else decide(p, model.threshold)
+        out = {"sk_id_curr": cid, "probability": p, "threshold": model.threshold, "decision": decision}
         if out["decision"] != REFUSED:
             return out | {"found": False, "change": None, "sentence": presentation.counterfactual_sentence(None, out)}
         raw_app = self._raw_application(cid, is_train)
@@ -679,11 +694,10 @@ class ScoringService:
         accepted = np.zeros(len(plan), dtype=bool)
         if plan:
             used = set(model.record.get("row_features") or model.features)
-            X = WhatIf(self._cur()).edited_rows(raw_app, [c.changes for c in plan], model.features, x, only=used)
+            what_if = WhatIf(self._cur())
+            X = what_if.edited_rows(raw_app, [c.changes for c in plan], model.features, x, only=used)
             probabilities = cal.transform(probability(model.booster.predict(X, raw_score=True)))
-            accepted = ~is_refused(probabilities, model.threshold)
-            if self.policy_accepts is not None:
-                accepted &= [self.policy_accepts(pd.Series(application | c.changes)) for c in plan]
+            accepted = ~is_refused(probabilities, model.threshold) & self._policy_passes(what_if, raw_app, application, plan)
         best = counterfactual_mod.smallest(plan, accepted)
         change = None
         if best is not None:

@@ -299,7 +299,10 @@ def test_true_pd_is_a_function_of_the_written_files(medium, con):
         f"select * from {r('application_train')} union all by name select * from {r('application_test')} order by SK_ID_CURR"
     ).fetchnumpy()
     f = Frame(len(apps["SK_ID_CURR"]))
-    for col in ("EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3", "DAYS_BIRTH", "DAYS_EMPLOYED", "REGION_RATING_CLIENT"):
+    for col in (
+        *("EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3", "DAYS_BIRTH", "DAYS_EMPLOYED", "REGION_RATING_CLIENT"),
+        *("AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE", "AMT_INCOME_TOTAL"),  # the affordability effects
+    ):
         f.set(col, np.ma.filled(np.ma.asarray(apps[col], dtype=float), np.nan))
     for col in LEVEL_COLUMNS:
         levels = marginal("application_train", col).levels
