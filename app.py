@@ -17,6 +17,7 @@ import html
 import ipaddress
 import logging
 import sys
+import threading
 from pathlib import Path
 
 import gradio as gr
@@ -109,6 +110,7 @@ def create_app(settings: Settings, users: UserStore | None = None, service: Scor
     app.add_middleware(HostAllowList, hosts=hosts)
     app.add_middleware(ProxyHeaders, proxies=settings.trusted_proxies)
     app.add_middleware(AccessLog)
+    threading.Thread(target=service.warm, name="warm-caches", daemon=True).start()
     blocks = build_dashboard(service)
     blocks.queue(default_concurrency_limit=settings.dashboard_concurrency)
     return gr.mount_gradio_app(

@@ -1,8 +1,8 @@
 """Similar clients: nearest neighbours in a standardised space of the most important features.
 
 The space (features, means, standard deviations) is fitted on train rows and kept in the run record;
-every client's vector is stored as a FLOAT[n] array in `model.client_vectors`, and the search is one
-DuckDB query with `array_distance`.
+every client's vector is stored as a FLOAT[n] array in `model.client_vectors` (analysts can search it with
+DuckDB's `array_distance`); the service searches a KD-tree built over that table once per published model.
 """
 
 from __future__ import annotations
@@ -45,27 +45,69 @@ class NeighbourSpace:
         return cls(tuple(d["features"]), tuple(d["means"]), tuple(d["stds"]))
 
 
-def nearest_sql(table: str = "client_vectors") -> str:
-    # The client's own vector is read in the same query; the client itself is excluded.
-    return f"""
-        with me as (select vec from {table} where sk_id_curr = $id)
-        select v.sk_id_curr, v.is_train, v.target, v.probability,
-               array_distance(v.vec, me.vec) as distance
-        from {table} v, me
-        where v.sk_id_curr <> $id
-        order by distance, v.sk_id_curr
-        limit $k
-    """
+class NeighbourIndex:
+    """A KD-tree over every client's vector, built once per published model: a query visits a few leaves
+    (~4 ms at full scale, 356 k clients in 16 dimensions) instead of measuring the distance to every client.
+    Exact: the k nearest by (distance, id), the client itself excluded, ties at the k-th distance broken by
+    the smaller id as an `order by distance, sk_id_curr` would."""
 
+    def __init__(self, ids, is_train, target, probability, vectors) -> None:
+        from sklearn.neighbors import KDTree  # scikit-learn comes with shap; imported where used (start-up time)
 
-def nearest(con: duckdb.DuckDBPyConnection, client_id: int, k: int, table: str = "client_vectors") -> list[dict]:
-    rows = con.execute(nearest_sql(table), {"id": int(client_id), "k": int(k)}).fetchall()
-    out = []
-    for sk, is_train, target, proba, dist in rows:
-        item = {"sk_id_curr": int(sk), "is_train": bool(is_train), "distance": float(dist), "probability": float(proba)}
-        if is_train and target is not None:
-            item["outcome"] = "defaulted" if int(target) == 1 else "repaid"
-        else:
-            item["outcome"] = None
-        out.append(item)
-    return out
+        order = np.argsort(ids, kind="stable")
+        self.ids = np.asarray(ids, dtype=np.int64)[order]
+        self.is_train = np.asarray(is_train, dtype=bool)[order]
+        self.target = np.asarray(target, dtype=np.float64)[order]  # NaN for a new application
+        self.probability = np.asarray(probability, dtype=np.float64)[order]
+        self.vectors = np.asarray(vectors, dtype=np.float64)[order]
+        self.tree = KDTree(self.vectors, leaf_size=40)
+
+    @classmethod
+    def read(cls, con: duckdb.DuckDBPyConnection, table: str = "client_vectors") -> NeighbourIndex:
+        t = con.execute(f"select sk_id_curr, is_train, target, probability, vec from {table}").to_arrow_table()
+        vec = t.column("vec").combine_chunks()
+        dim = vec.type.list_size
+        vectors = vec.flatten().to_numpy(zero_copy_only=False).reshape(-1, dim)
+        target = t.column("target").to_numpy(zero_copy_only=False).astype(np.float64)
+        return cls(
+            t.column("sk_id_curr").to_numpy(),
+            t.column("is_train").to_numpy(zero_copy_only=False),
+            target,
+            t.column("probability").to_numpy(zero_copy_only=False),
+            vectors,
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def position(self, client_id: int) -> int | None:
+        pos = int(np.searchsorted(self.ids, client_id))
+        return pos if pos < len(self.ids) and self.ids[pos] == client_id else None
+
+    def nearest(self, client_id: int, k: int) -> list[dict]:
+        pos = self.position(int(client_id))
+        if pos is None or len(self.ids) < 2:
+            return []
+        q = self.vectors[pos : pos + 1]
+        dist, idx = self.tree.query(q, k=min(k + 1, len(self.ids)))
+        keep = idx[0] != pos
+        dist, idx = dist[0][keep], idx[0][keep]
+        if len(idx) >= k:
+            # Every client as near as the k-th, so that ties are broken by id, not by the tree's leaf order.
+            kth = dist[k - 1]
+            idx, dist = self.tree.query_radius(q, r=kth + 1e-9 * max(1.0, kth), return_distance=True)
+            idx, dist = idx[0], dist[0]
+            keep = idx != pos
+            idx, dist = idx[keep], dist[keep]
+        chosen = np.lexsort((self.ids[idx], dist))[:k]
+        return [self._item(int(idx[i]), float(dist[i])) for i in chosen]
+
+    def _item(self, i: int, distance: float) -> dict:
+        known = bool(self.is_train[i]) and not np.isnan(self.target[i])
+        return {
+            "sk_id_curr": int(self.ids[i]),
+            "is_train": bool(self.is_train[i]),
+            "distance": distance,
+            "probability": float(self.probability[i]),
+            "outcome": ("defaulted" if self.target[i] == 1 else "repaid") if known else None,
+        }

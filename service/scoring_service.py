@@ -8,6 +8,7 @@ raises `InvalidField` (422).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -96,6 +97,7 @@ class ScoringService:
         self._calibrators: dict[str, Calibrator] = {}
         self._row_idx: tuple[str, np.ndarray] | None = None
         self._published: dict[str, tuple[object, Any]] = {}  # see _per_publication
+        self._index_lock = threading.Lock()
 
     # -- plumbing ---------------------------------------------------------------------------
     def _cur(self):
@@ -429,15 +431,30 @@ class ScoringService:
         k = int(k or model.record["config"]["k_neighbours"])
         if not 1 <= k <= 500:
             raise InvalidField(f"k: {k} is out of range (1-500)")
-        cur = self._cur()
         try:
-            exists = cur.execute("select 1 from model.client_vectors where sk_id_curr = ?", [cid]).fetchone()
-        except Exception:
+            index = self._neighbour_index()
+        except duckdb.Error:
             raise ScoringError(f"{self.settings.model_db}: model tables not published; run `scoring train` first") from None
-        if exists is None:
+        if index.position(cid) is None:
             raise ClientNotFound(f"client {cid}: not found")
-        items = neighbours_mod.nearest(cur, cid, k, table="model.client_vectors")
+        items = index.nearest(cid, k)
         return {"sk_id_curr": cid, "k": k, "features": model.record["neighbour_space"]["features"], "neighbors": items}
+
+    def warm(self) -> None:
+        """Build what a first request would otherwise wait for (the neighbour index, 1-2 s at full scale);
+        nothing when no model is published yet. app.py calls it in a background thread at start."""
+        try:
+            self._neighbour_index()
+        except (duckdb.Error, ScoringError, OSError):
+            pass  # no warehouse or model yet: the first request says so
+
+    def _neighbour_index(self) -> neighbours_mod.NeighbourIndex:
+        """The KD-tree over model.client_vectors, built once per publication (1-2 s at full scale), by one
+        thread while the others wait for it rather than building their own."""
+        with self._index_lock:
+            return self._per_publication(
+                "neighbour_index", lambda cur: neighbours_mod.NeighbourIndex.read(cur, "model.client_vectors")
+            )
 
     def population(
         self,

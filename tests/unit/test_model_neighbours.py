@@ -1,16 +1,18 @@
-"""Neighbours: DuckDB's array_distance search against a brute-force numpy check."""
+"""Neighbours: the service's KD-tree index, read from a real DuckDB client_vectors table, against a brute-force
+numpy search and DuckDB's own array_distance (the analysts' way)."""
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 
-from models_ml.neighbours import NeighbourSpace, nearest
+from models_ml.neighbours import NeighbourIndex, NeighbourSpace
 
 
-def _table(n=3000, d=8, seed=3):
+def _table(n=3000, d=8, seed=3, duplicates=0):
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, d)) * rng.uniform(0.5, 20, d) + rng.uniform(-5, 5, d)
     X[rng.random(X.shape) < 0.05] = np.nan
+    X[1 : 1 + duplicates] = X[0]  # clients whose vectors are identical: ties the id must break
     space = NeighbourSpace.fit(X, [f"f{i}" for i in range(d)])
     V = space.vectors(X)
     ids = np.arange(200000, 200000 + n)
@@ -42,27 +44,52 @@ def test_space_standardises_and_imputes_mean():
     assert NeighbourSpace.from_dict(space.to_dict()) == space
 
 
-def test_nearest_matches_brute_force_and_excludes_client():
+def _brute_force(ids, V, pos, k):
+    d = np.sqrt(((V.astype(np.float64) - V[pos].astype(np.float64)) ** 2).sum(axis=1))
+    d[pos] = np.inf
+    order = np.lexsort((ids, d))[:k]
+    return order, d[order]
+
+
+def test_index_matches_brute_force_and_excludes_client():
     con, ids, V, is_train, target = _table()
+    index = NeighbourIndex.read(con, "client_vectors")
+    assert len(index) == len(ids)
     for pos in (0, 17, 1234, 2999):
-        got = nearest(con, int(ids[pos]), 20)
-        assert len(got) == 20
-        assert all(g["sk_id_curr"] != ids[pos] for g in got)
-        dists = [g["distance"] for g in got]
-        assert dists == sorted(dists)
-        d = np.sqrt(((V.astype(np.float64) - V[pos].astype(np.float64)) ** 2).sum(axis=1))
-        d[pos] = np.inf
-        order = np.lexsort((ids, d))[:20]
+        got = index.nearest(int(ids[pos]), 20)
+        order, dists = _brute_force(ids, V, pos, 20)
         assert [g["sk_id_curr"] for g in got] == [int(i) for i in ids[order]]
-        assert np.allclose(dists, d[order], rtol=1e-5, atol=1e-5)
+        assert np.allclose([g["distance"] for g in got], dists, rtol=1e-9, atol=1e-9)
         for g in got:
             i = int(g["sk_id_curr"] - ids[0])
+            assert (
+                g["probability"]
+                == con.execute("select probability from client_vectors where sk_id_curr = ?", [g["sk_id_curr"]]).fetchone()[0]
+            )
             if is_train[i]:
                 assert g["outcome"] == ("defaulted" if target[i] == 1 else "repaid")
             else:
                 assert g["outcome"] is None
 
 
-def test_unknown_client_has_no_neighbours():
-    con, *_ = _table(n=50)
-    assert nearest(con, 1, 5) == []
+def test_ties_are_broken_by_the_smaller_id_as_in_sql():
+    con, ids, V, *_ = _table(n=800, duplicates=40)  # 41 clients share one vector: more than k at distance 0
+    index = NeighbourIndex.read(con, "client_vectors")
+    got = index.nearest(int(ids[5]), 20)
+    assert [g["distance"] for g in got] == [0.0] * 20
+    assert [g["sk_id_curr"] for g in got] == [int(i) for i in ids[[0, 1, 2, 3, 4] + list(range(6, 21))]]
+    sql = con.execute(
+        """with me as (select vec from client_vectors where sk_id_curr = $id)
+           select v.sk_id_curr from client_vectors v, me where v.sk_id_curr <> $id
+           order by array_distance(v.vec, me.vec), v.sk_id_curr limit 20""",
+        {"id": int(ids[5])},
+    ).fetchall()
+    assert [g["sk_id_curr"] for g in got] == [r[0] for r in sql]
+
+
+def test_more_neighbours_than_clients_and_unknown_client():
+    con, ids, *_ = _table(n=6)
+    index = NeighbourIndex.read(con, "client_vectors")
+    assert len(index.nearest(int(ids[0]), 20)) == 5
+    assert index.nearest(1, 5) == []
+    assert index.position(1) is None
