@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.format import format_value, percent
+from dashboard.format import effect_points, format_value, percent
 
 BLUE = "#0072B2"  # below the threshold / lowers risk / repaid
 VERMILLION = "#D55E00"  # above the threshold / raises risk / defaulted (marks only: 3.9:1 on white)
@@ -183,13 +183,13 @@ def reason_bars(reasons: Sequence[dict], title: str = "The principal reasons") -
     same figure reads at 1280 and 390 px."""
     items = list(reasons)
     if not items:
-        return empty("No feature pushed this decision's way.")
+        return empty("No single factor moves this client's estimated risk by 0.1 point or more.")
     texts = [r["sentence"] for r in items][::-1]
     values = [float(r["effect_pp"]) for r in items][::-1]
     words = ["raises risk" if v > 0 else "lowers risk" for v in values]
     fig = _row_bars(
         go.Figure(),
-        [f"{t} · {w} ({v:+.1f} points)" for t, v, w in zip(texts, values, words)],
+        [f"{t} · {w} ({effect_points(v)})" for t, v, w in zip(texts, values, words)],
         values,
         title,
         marker=dict(
@@ -206,7 +206,7 @@ def reason_bars(reasons: Sequence[dict], title: str = "The principal reasons") -
         range=_padded(values, 0.05),
     )
     alt = "Bar chart of the principal reasons. " + " ".join(
-        f"{r['rank']}. {r['sentence']}: {float(r['effect_pp']):+.1f} points." for r in items
+        f"{r['rank']}. {r['sentence']}: {effect_points(r['effect_pp'])}." for r in items
     )
     return fig, alt
 

@@ -20,4 +20,11 @@ def points(value: float) -> str:
     return f"{abs(value) * 100:.1f} percentage points"
 
 
-__all__ = ["format_value", "is_missing", "money", "percent", "points", "years"]
+def effect_points(value: float) -> str:
+    """A reason's effect in percentage points, signed: '+12.3 points'; under 0.05 in size, 'under 0.1 points'
+    rather than a '+0.0' that says nothing (models_ml.reasons gives such a reason only when it is the one push)."""
+    v = float(value)
+    return f"{v:+.1f} points" if abs(v) >= 0.05 else f"{'+' if v >= 0 else '-'}under 0.1 points"
+
+
+__all__ = ["effect_points", "format_value", "is_missing", "money", "percent", "points", "years"]

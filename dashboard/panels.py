@@ -10,7 +10,7 @@ import gradio as gr
 import pandas as pd
 
 from dashboard import charts
-from dashboard.format import format_value, money, percent, points, years
+from dashboard.format import effect_points, format_value, money, percent, points, years
 from kernel.errors import ClientNotFound, InvalidField, ScoringError
 from service import wording as presentation
 from service.scoring_service import GROUP_FILTERS, ScoringService
@@ -516,9 +516,7 @@ def decision_text(explanation: dict) -> str:
     sentence = explanation.get("decision_text") or presentation.decision_sentence(
         explanation["probability"], explanation["threshold"]
     )
-    listed = "\n".join(
-        f"{r['rank']}. {r['sentence']} ({float(r['effect_pp']):+.1f} points)" for r in explanation.get("reasons", [])
-    )
+    listed = "\n".join(f"{r['rank']}. {r['sentence']} ({effect_points(r['effect_pp'])})" for r in explanation.get("reasons", []))
     reasons = f"\n\n**{'Why it is refused' if refused else 'Why it is accepted'}:**\n\n{listed}" if listed else ""
     return (
         f"## {('✖ Refused by policy' if explanation.get('decided_by') == 'policy' else '✖ Refused') if refused else '✔ Accepted'}"

@@ -3,7 +3,10 @@ one reason, whose effect is in percentage points of the calibrated probability:
 
     effect_pp = 100 * (calibrated p with every contribution - calibrated p without the family's)
 
-A refusal gets the (at most four) families that raise the risk most, an acceptance those that lower it most.
+A refusal gets the (at most four) families that raise the risk most, an acceptance those that lower it most;
+a family that moves the probability by less than MIN_EFFECT_PP is not a reason (where the isotonic
+calibration is flat, a real push in the model can leave the probability where it is), unless no family
+moves it that much: then the strongest push alone is given.
 Batch first: a frame of contributions in (one row per client), one row per reason out; one client is a
 one-row frame. The words are service/reasons.py's.
 """
@@ -19,6 +22,7 @@ from models_ml.calibration import Calibrator
 from models_ml.decision import is_refused, probability
 
 MAX_REASONS = 4
+MIN_EFFECT_PP = 0.05  # under this, the effect reads "+0.0 points": nothing to tell a client
 COLUMNS = ["sk_id_curr", "rank", "family", "effect_pp", "effect_log_odds", "features", "feature", "value"]
 
 
@@ -72,7 +76,8 @@ def principal_reasons(
         # the families that push the way of the decision in the model, by effect on the probability, then log-odds
         # (an isotonic calibration is flat in places: a real push can move the probability by 0 points)
         candidates = np.flatnonzero(sign * by_family[r] > 0)
-        order = sorted(candidates, key=lambda j: (-sign * effect[r, j], -sign * by_family[r, j]))[:top]
+        order = sorted(candidates, key=lambda j: (-sign * effect[r, j], -sign * by_family[r, j]))
+        order = [j for j in order if sign * effect[r, j] >= MIN_EFFECT_PP][:top] or order[:1]
         for rank, j in enumerate(order, start=1):
             idx = np.flatnonzero(member[:, j])
             idx = idx[np.argsort(-sign * C[r, idx], kind="mergesort")]

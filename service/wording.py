@@ -226,9 +226,12 @@ def typical(info: FeatureInfo, quartiles: tuple[float, float, float] | None, mea
 
 def reason_sentence(info: FeatureInfo, v, typical_text: str) -> str:
     """'Instalments: share paid late is 40 % (most clients: 5 % or less)'; yes/no features:
-    'Education: Lower secondary (3 % of clients)'."""
+    'Education: Lower secondary (3 % of clients)'; a missing value: 'Years employed: not known for this client
+    (most clients: ...)'."""
     if info.kind in ("flag", "one-hot") and not is_missing(v):
         return f"{short(info, v)} ({typical_text})"
+    if is_missing(v):  # a missing value can be the reason itself (no external score, no credit history)
+        return f"{label(info)}: not known for this client (most clients: {typical_text})"
     return f"{label(info)} is {value(info, v)} (most clients: {typical_text})"
 
 

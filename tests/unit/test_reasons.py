@@ -96,3 +96,38 @@ def test_typical_wording_follows_the_direction():
     assert wording.typical(ext, (0.35, 0.5, 0.65)) == "0.35 or more"
     assert wording.typical(flag, None, 0.34) == "34 % of clients"
     assert wording.typical(late, (0.0, 0.0, 0.0)) == "0.0 %"
+
+
+def test_a_family_that_does_not_move_the_probability_is_not_a_reason():
+    # A calibration flat below 0.2: every client here sits in it, so no push changes the probability, and the
+    # strongest push alone is given; above it, families under 0.05 points are dropped.
+    flat = Calibrator.fit(np.array([0.0, 0.1, 0.2, 0.5, 0.9, 1.0]), np.array([0, 0, 0, 0, 1, 1]), "isotonic")
+    contributions = pd.DataFrame(
+        {"f0": [-1.0, 2.0], "f3": [-0.5, 0.001], "f5": [-0.2, 1.5], "base_value": [-4.0, -1.0]}, index=[1, 2]
+    )
+    values = pd.DataFrame({"f0": [0.1, 0.9], "f3": [1.0, 2.0], "f5": [3.0, 4.0]}, index=[1, 2])
+    rows = principal_reasons(contributions, values, FAMILIES, flat, threshold=0.5)
+    low = rows[rows["sk_id_curr"] == 1]
+    assert list(low["family"]) == ["scores"] and abs(low["effect_pp"].iloc[0]) < 0.05
+    high = rows[rows["sk_id_curr"] == 2]
+    assert (high["effect_pp"] >= 0.05).all() and "loan" not in set(high["family"])
+
+
+def test_a_missing_value_is_worded_not_quoted():
+    years = wording.FeatureInfo("app_years_employed", label="Years employed", kind="years")
+    assert (
+        wording.reason_sentence(years, None, "2 to 8 years")
+        == "Years employed: not known for this client (most clients: 2 to 8 years)"
+    )
+    assert "no data" not in wording.reason_sentence(years, float("nan"), "2 to 8 years")
+
+
+def test_effects_read_in_points_never_plus_zero():
+    from dashboard.format import effect_points
+
+    assert [effect_points(v) for v in (12.34, -3.0, 0.01, -0.04)] == [
+        "+12.3 points",
+        "-3.0 points",
+        "+under 0.1 points",
+        "−under 0.1 points",
+    ]
