@@ -129,5 +129,5 @@ def test_effects_read_in_points_never_plus_zero():
         "+12.3 points",
         "-3.0 points",
         "+under 0.1 points",
-        "−under 0.1 points",
+        "-under 0.1 points",
     ]
