@@ -24,10 +24,12 @@ def _scale(value: str) -> str | float:
     try:
         fraction = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected small, full or a fraction, got {value!r}") from None
-    if not 0 < fraction <= 1:
-        raise argparse.ArgumentTypeError(f"a fraction must be in (0, 1], got {value}")
-    return fraction
+        raise argparse.ArgumentTypeError(
+            f"expected small, full or a number of times the Kaggle files' size, got {value!r}"
+        ) from None
+    if not fraction > 0:
+        raise argparse.ArgumentTypeError(f"must be above 0, got {value}")
+    return fraction  # the generator says how far past the real size it goes
 
 
 def _seed(value: str) -> int:
@@ -59,7 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("generate", help="write the embedded default data set (synthetic Kaggle files)")
     p.add_argument("--out", type=Path, required=True, help="directory to write the Kaggle files into")
-    p.add_argument("--scale", type=_scale, default="small", help="small (10%%), full, or a fraction in (0, 1]")
+    p.add_argument(
+        "--scale",
+        type=_scale,
+        default="small",
+        help="small (0.1), full (1), or times the Kaggle files' size: 0.02, 3 (above 1: new ids past the real range)",
+    )
     p.add_argument("--seed", type=_seed, default=42)
     p.add_argument("--format", choices=("csv", "parquet"), default="csv")
 

@@ -39,6 +39,7 @@ from pipeline.generator.truth import truth as score_truth
 MARKER = "_GENERATED.json"
 GENERATOR_VERSION = 2
 ID_RANGE = (100001, 456255)  # SK_ID_CURR of the real train and test files
+MAX_SCALE = 20.0  # 1.2 G raw rows: past what one machine's disk holds as CSV
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,11 @@ class Plan:
         try:
             fraction = float(fraction)
         except (TypeError, ValueError):
-            raise ScoringError(f"--scale: expected small, full or a fraction in (0, 1], got {scale!r}") from None
-        if not 0 < fraction <= 1:
-            raise ScoringError(f"--scale: a fraction must be in (0, 1], got {scale}")
+            raise ScoringError(
+                f"--scale: expected small, full or a positive number (1 = the Kaggle files' size), got {scale!r}"
+            ) from None
+        if not 0 < fraction <= MAX_SCALE:
+            raise ScoringError(f"--scale: must be above 0 and at most {MAX_SCALE:g} (times the Kaggle files' size), got {scale}")
         if fmt not in ("csv", "parquet"):
             raise ScoringError(f"--format: expected csv or parquet, got {fmt!r}")
         sizes = full_scale()
@@ -118,7 +121,7 @@ def generate(out: Path, scale: str | float = "small", seed: int = 42, fmt: str =
 def _write_all(dest: Path, plan: Plan) -> dict:
     n = plan.n_train + plan.n_test
     rng = plan.rng(0)
-    ids = np.sort(rng.choice(np.arange(ID_RANGE[0], ID_RANGE[1] + 1), size=n, replace=False))
+    ids = _client_ids(rng, n)
     is_train = np.zeros(n, dtype=bool)
     is_train[rng.choice(n, size=plan.n_train, replace=False)] = True
     apps = make_applicants(plan.rng(1), ids, is_train, Signal())
@@ -187,6 +190,15 @@ def _write_all(dest: Path, plan: Plan) -> dict:
         "train_target_rate": float(train_y.mean()),
         "oracle_auc": float(roc_auc_score(train_y, truth.true_pd[is_train])),
     }
+
+
+def _client_ids(rng: np.random.Generator, n: int) -> np.ndarray:
+    """SK_ID_CURR: a sample of the real files' id range; past the real size (scale > 1) every id of the range
+    and then new ones above it, in sequence, as a lender's later applications would be numbered."""
+    first, last = ID_RANGE
+    if n <= last - first + 1:
+        return np.sort(rng.choice(np.arange(first, last + 1), size=n, replace=False))
+    return np.arange(first, first + n, dtype=np.int64)
 
 
 def _subset(frame: Frame, rows: np.ndarray) -> Frame:

@@ -41,3 +41,25 @@ def test_cli_rejects_a_bad_scale_with_one_line(tmp_path):
     error = lines[0]
     assert error.startswith("error:") and "--scale" in error and "huge" in error
     assert not (tmp_path / "d").exists()
+
+
+def test_past_the_real_size_ids_go_on_above_the_real_range():
+    import numpy as np
+
+    from pipeline.generator import ID_RANGE, Plan, _client_ids
+
+    plan = Plan.of(3, seed=1, fmt="csv")
+    assert (plan.n_train, plan.n_test) == (3 * 307_511, 3 * 48_744)
+    ids = _client_ids(np.random.default_rng(0), plan.n_train + plan.n_test)
+    assert len(np.unique(ids)) == len(ids) == 3 * 356_255
+    assert ids[0] == ID_RANGE[0] and ids[-1] > ID_RANGE[1]
+    small = _client_ids(np.random.default_rng(0), 1000)  # within the real size: a sample of the real range, as before
+    assert small.min() >= ID_RANGE[0] and small.max() <= ID_RANGE[1] and len(np.unique(small)) == 1000
+
+
+def test_cli_refuses_a_scale_past_the_limit_in_one_line(tmp_path):
+    exe = Path(sys.executable).with_name("scoring")
+    done = subprocess.run([exe, "generate", "--out", tmp_path / "d", "--scale", "50"], capture_output=True, text=True)
+    assert done.returncode != 0
+    assert len(done.stderr.strip().splitlines()) == 1 and "--scale" in done.stderr and "50" in done.stderr
+    assert not (tmp_path / "d").exists()
