@@ -1,6 +1,7 @@
 """The bar `scoring build` is measured against (issue 3): what a user would do instead.
 
     .venv/bin/python benchmarks/bar.py [--scale full|FRACTION] [--engine duckdb|pandas|both] [--runs N] [--with-build]
+                                       [--with-dbt-run]
 
 Issue 3 gives two reference figures for the same feature families as the warehouse, computed from
 Parquet: pandas 3 (with pyarrow) in 27.6 s with 4.35 GB peak, and a straightforward DuckDB SQL version
@@ -24,7 +25,10 @@ reused. Each engine runs in its own child process: the figures are its wall and 
 Parquet included, interpreter start-up excluded from "features") and its peak RSS. With --with-build, each
 round also times `scoring build` on the same raw tables (as benchmarks/build.py does) and prints the
 build's time as a share of each engine's: this machine's speed changes from hour to hour, so only figures
-from the same round compare.
+from the same round compare. --with-dbt-run also times a bare `dbt run` (the refresh command: models and
+publication, no tests) on the same warehouse. The last lines give the medians over the rounds, the ratios
+of the medians, and each one's peak memory against the bar's (issue 15: the build at most 0.5 times the pandas
+bar's time and half its peak memory).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -39,7 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.measure import run_measured  # noqa: E402
+from benchmarks.measure import Measured, run_measured  # noqa: E402
 
 TABLES = (
     "application_train",
@@ -345,6 +350,34 @@ def run_one(engine: str, parquet: Path) -> None:
     print(json.dumps({"engine": engine, "seconds": seconds, "rows": rows, "columns": cols}))
 
 
+def timed_dbt_run(warehouse: Path) -> Measured:
+    """A bare `dbt run` from the repository root on `warehouse`, as an engineer refreshes features."""
+    env = os.environ | {"SCORING_WAREHOUSE": str(warehouse), "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
+    dbt = Path(sys.executable).with_name("dbt")
+    return run_measured([str(dbt), "run", "--quiet"], cwd=ROOT, env=env)
+
+
+def print_medians(rounds: list[dict[str, Measured]], timed: list[str], engines: list[str]) -> None:
+    """Median wall time and peak RSS over the rounds; each timed command's against each engine's."""
+    if not rounds:
+        return
+
+    def median(name: str, field: str) -> float:
+        return statistics.median(getattr(r[name], field) for r in rounds)
+
+    for name in [*timed, *engines]:
+        print(f"median of {len(rounds)}: {name} {median(name, 'seconds'):.1f} s, peak RSS {median(name, 'peak_mb'):,.0f} MB")
+    for name in timed:
+        print(
+            f"median of {len(rounds)}: {name} / bar: "
+            + ", ".join(
+                f"time {median(name, 'seconds') / median(e, 'seconds'):.2f} and memory "
+                f"{median(name, 'peak_mb') / median(e, 'peak_mb'):.2f} ({e})"
+                for e in engines
+            )
+        )
+
+
 def main() -> None:
     from benchmarks.build import make_raw, timed_build
 
@@ -353,6 +386,7 @@ def main() -> None:
     parser.add_argument("--engine", choices=["duckdb", "pandas", "both"], default="both")
     parser.add_argument("--runs", type=int, default=1, help="rounds")
     parser.add_argument("--with-build", action="store_true", help="also time `scoring build` in each round")
+    parser.add_argument("--with-dbt-run", action="store_true", help="also time a bare `dbt run` in each round")
     parser.add_argument("--run-one", choices=list(ENGINES), help=argparse.SUPPRESS)
     parser.add_argument("--parquet", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -366,14 +400,24 @@ def main() -> None:
     parquet = bench / f"parquet_{args.scale}"
     export_parquet(warehouse / "raw.duckdb", parquet)
     engines = list(ENGINES) if args.engine == "both" else [args.engine]
+    timed = {"scoring build": (lambda: timed_build(warehouse)) if args.with_build else None}
+    timed["dbt run"] = (lambda: timed_dbt_run(warehouse)) if args.with_dbt_run else None
+    rounds: list[dict[str, Measured]] = []
     for run in range(1, args.runs + 1):
         seconds = {}
-        if args.with_build:
-            m = timed_build(warehouse)
+        measured: dict[str, Measured] = {}
+        for name, time_it in timed.items():
+            if time_it is None:
+                continue
+            m = time_it()
             if m.status != 0:
-                sys.exit(f"bar: scoring build failed (exit {m.status})")
-            seconds["build"] = m.seconds
-            print(f"run {run}: scoring build {m.seconds:.1f} s wall, {m.cpu:.1f} s CPU, peak RSS {m.peak_mb:,.0f} MB")
+                sys.exit(f"bar: {name} failed (exit {m.status})")
+            seconds[name] = m.seconds
+            measured[name] = m
+            print(
+                f"run {run}: {name} {m.seconds:.1f} s wall, {m.cpu:.1f} s CPU, peak RSS {m.peak_mb:,.0f} MB; "
+                f"load average {os.getloadavg()[0]:.1f}"
+            )
         for engine in engines:
             out_file = bench / f"bar_{engine}.json"
             with out_file.open("w") as out:
@@ -382,13 +426,16 @@ def main() -> None:
                 sys.exit(f"bar: {engine} failed (exit {m.status})")
             result = json.loads(out_file.read_text().splitlines()[-1])
             seconds[engine] = result["seconds"]
+            measured[engine] = Measured(result["seconds"], m.cpu, m.peak_mb, m.status)
             print(
                 f"run {run}: {engine:6s} features {result['seconds']:.1f} s ({m.seconds:.1f} s wall with start-up), "
                 f"{m.cpu:.1f} s CPU, peak RSS {m.peak_mb:,.0f} MB; {result['rows']:,} rows x {result['columns']} columns; "
                 f"load average {os.getloadavg()[0]:.1f}"
             )
-        if "build" in seconds:
-            print(f"run {run}: build / bar: " + ", ".join(f"{seconds['build'] / seconds[e]:.2f} ({e})" for e in engines))
+        for name in (n for n in timed if n in seconds):
+            print(f"run {run}: {name} / bar: " + ", ".join(f"{seconds[name] / seconds[e]:.2f} ({e})" for e in engines))
+        rounds.append(measured)
+    print_medians(rounds, [n for n in timed if timed[n]], engines)
     print(
         "issue 3's figures for the bar (another day): DuckDB 21 s and 8.9 GB, pandas 27.6 s and 4.35 GB; "
         "its 15 s target is 0.71 and 0.54 of them"
