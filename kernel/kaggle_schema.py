@@ -9,9 +9,11 @@ outside it, and any non-finite number, before training can choke on it.
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 # The possible range of each numeric column, by name, first match wins. Bounds are the real data's
 # extremes widened (sample extremes in /work/shared/data/homecredit_profile.json; the full files reach
@@ -209,3 +211,39 @@ FILES["credit_card_balance"] = KaggleFile(
 )
 
 SUBMISSION = KaggleFile("sample_submission", _cols("SK_ID_CURR:I TARGET:F "), ("SK_ID_CURR",), required=False)
+
+
+# --- what the columns mean: Kaggle's HomeCredit_columns_description.csv -------------------------------------
+
+# The file as dbt's seed loads it (converted from cp1252 to UTF-8): the one source of the raw columns'
+# documentation, read by dbt (seed, sources YAML) and by ingest (raw.duckdb's column comments).
+DESCRIPTIONS_CSV = Path(__file__).resolve().parent.parent / "dbt_project" / "seeds" / "home_credit_columns_description.csv"
+DESCRIPTION_NAME_FIXES = {"SK_BUREAU_ID": "SK_ID_BUREAU"}  # the description file's spelling of a bureau key
+
+TABLE_DOCS = {
+    "application_train": "Loan applications with the TARGET (1 = payment difficulties). One row per SK_ID_CURR.",
+    "application_test": "Loan applications to score (no TARGET column). One row per SK_ID_CURR.",
+    "bureau": "Previous credits reported by other institutions to the Credit Bureau. One row per SK_ID_BUREAU.",
+    "bureau_balance": "Monthly status of each Credit Bureau credit. One row per (SK_ID_BUREAU, MONTHS_BALANCE).",
+    "previous_application": "Previous Home Credit applications of the clients. One row per SK_ID_PREV.",
+    "pos_cash_balance": "Monthly snapshots of previous point-of-sale and cash loans with Home Credit.",
+    "installments_payments": "Payment history of previous Home Credit credits: one row per payment (an instalment can have several).",
+    "credit_card_balance": "Monthly snapshots of previous Home Credit credit cards.",
+}
+
+
+def column_descriptions(path: Path = DESCRIPTIONS_CSV) -> dict[tuple[str, str], str]:
+    """(raw table, column) -> Kaggle's description, its 'Special' note in brackets; the file's
+    'application_{train|test}.csv' rows describe both application tables."""
+    out: dict[tuple[str, str], str] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            stem = row["Table"].replace(".csv", "")
+            tables = ("application_train", "application_test") if stem.startswith("application_") else (stem.lower(),)
+            column = DESCRIPTION_NAME_FIXES.get(row["Row"].strip(), row["Row"].strip())
+            text = row["Description"].strip()
+            if (row.get("Special") or "").strip():
+                text += f" ({row['Special'].strip()})"
+            for table in tables:
+                out[(table, column)] = text
+    return out

@@ -83,16 +83,32 @@ def test_every_column_analysts_see_has_a_comment(settings):
     con = _con(settings)
     missing = con.execute(
         "select table_name, column_name from duckdb_columns() where database_name = 'scoring' and schema_name = 'main' "
-        "and (comment is null or comment = '') and table_name <> 'client_features'"
+        "and (comment is null or comment = '')"
     ).fetchall()
-    # client_features' ~670 feature columns are described in feature_catalog (one COMMENT per column of
-    # the view took 13 s at scale 0.02), its key columns in dbt's docs
     assert missing == []
+    # client_features' comments are its YAML descriptions, the feature's catalog description among them
+    comment, description = con.execute(
+        "select c.comment, f.description from duckdb_columns() c join feature_catalog f on f.feature = c.column_name "
+        "where c.database_name = 'scoring' and c.table_name = 'client_features' and c.column_name = 'app_amt_credit'"
+    ).fetchone()
+    assert description in comment
     raw_missing = con.execute(
         "select table_name, count(*) from duckdb_columns() where database_name = 'scoring' and schema_name = 'staging' "
         "and (comment is null or comment = '') group by 1"
     ).fetchall()
     assert raw_missing == []
+    # and the raw tables themselves, from Kaggle's descriptions (written by `scoring ingest`)
+    raw = duckdb.connect(str(settings.raw_db), read_only=True)
+    undescribed = raw.execute(
+        "select table_name, column_name from duckdb_columns() where not internal and (comment is null or comment = '')"
+    ).fetchall()
+    assert undescribed == []
+    assert (
+        raw.execute("select comment from duckdb_columns() where table_name = 'bureau' and column_name = 'CREDIT_DAY_OVERDUE'")
+        .fetchone()[0]
+        .startswith("Number of days past due")
+    )
+    assert all(c for (c,) in raw.execute("select comment from duckdb_tables() where not internal").fetchall())
 
 
 def test_age_bands_sort_in_age_order(settings):
