@@ -98,6 +98,7 @@ class ScoringService:
         self._row_idx: tuple[str, np.ndarray] | None = None
         self._published: dict[str, tuple[object, Any]] = {}  # see _per_publication
         self._index_lock = threading.Lock()
+        self._index: tuple[str, neighbours_mod.NeighbourIndex] | None = None  # (run_id, index)
 
     # -- plumbing ---------------------------------------------------------------------------
     def _cur(self):
@@ -441,20 +442,21 @@ class ScoringService:
         return {"sk_id_curr": cid, "k": k, "features": model.record["neighbour_space"]["features"], "neighbors": items}
 
     def warm(self) -> None:
-        """Build what a first request would otherwise wait for (the neighbour index, 1-2 s at full scale);
-        nothing when no model is published yet. app.py calls it in a background thread at start."""
+        """Load what a first request would otherwise wait for (the model, the neighbour index: 1-2 s at full
+        scale); nothing when no model is published yet. app.py calls it in a background thread at start."""
         try:
             self._neighbour_index()
         except (duckdb.Error, ScoringError, OSError):
             pass  # no warehouse or model yet: the first request says so
 
     def _neighbour_index(self) -> neighbours_mod.NeighbourIndex:
-        """The KD-tree over model.client_vectors, built once per publication (1-2 s at full scale), by one
-        thread while the others wait for it rather than building their own."""
+        """The KD-tree over model.client_vectors, built once per trained model (1-2 s at full scale; a
+        publication of features alone keeps it), by one thread while the others wait for it."""
+        model, _ = self._model()
         with self._index_lock:
-            return self._per_publication(
-                "neighbour_index", lambda cur: neighbours_mod.NeighbourIndex.read(cur, "model.client_vectors")
-            )
+            if self._index is None or self._index[0] != model.run_id:
+                self._index = (model.run_id, neighbours_mod.NeighbourIndex.read(self._cur(), "model.client_vectors"))
+            return self._index[1]
 
     def population(
         self,
