@@ -77,12 +77,9 @@ def document(features: list[dict]) -> dict:
             {
                 "name": "client_features",
                 "description": MODEL_DOC,
-                # The column comments come from one batched post-hook (macros/warehouse/comments.sql):
+                # The column comments come from the model's batched post-hook (macros/warehouse/comments.sql):
                 # dbt's persist_docs sends a statement per column, ~12 s for this model's ~670.
-                "config": {
-                    "persist_docs": {"relation": True, "columns": False},
-                    "post-hook": ["{{ comment_columns_from_yaml() }}"],
-                },
+                "config": {"persist_docs": {"relation": True, "columns": False}},
                 "columns": KEY_COLUMNS + features,
             }
         ],

@@ -6,7 +6,7 @@
 -- A view over the per-client tables (all in this file, so it opens standalone): writing the same
 -- ~670 columns a second time cost more than half of a full-scale build, while DuckDB answers
 -- lookups and narrow queries on the view by pushing the key filter and the column list into each table.
-{{ config(materialized='view') }}
+{{ config(materialized='view', post_hook="{{ comment_columns_from_yaml() }}") }}
 {#- rendering the specs is most of this model's compile time: once, not once per loop #}
 {%- set side_table_groups = side_table_feature_groups() %}
 
