@@ -120,6 +120,10 @@ def test_age_bands_sort_in_age_order(settings):
 def _compiled(settings: Settings, analysis: str) -> str:
     res = run_dbt(settings, "compile", ["--select", analysis])
     assert res.success, res.exception
+    return _compiled_file(settings, analysis)
+
+
+def _compiled_file(settings: Settings, analysis: str) -> str:
     return next((settings.build_dir / "target").rglob(f"analyses/{analysis}.sql")).read_text()
 
 
@@ -185,8 +189,22 @@ def test_analyses_compile(settings):
         "approval_and_missed_defaults_by_group",
         "one_client_reasons",
         "drift",
+        "similar_clients",
     } <= compiled
     manifest_path = settings.build_dir / "target" / "manifest.json"
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text())
         assert any(n["resource_type"] == "analysis" for n in manifest["nodes"].values())
+
+
+def test_similar_clients_analysis_finds_the_api_neighbours(settings):
+    """The analysts' SQL (array_distance over client_vectors) and the service's KD-tree agree."""
+    con = _con(settings)
+    for (cid,) in con.execute("select sk_id_curr from client_vectors order by sk_id_curr limit 2").fetchall():
+        res = run_dbt(settings, "compile", ["--select", "similar_clients", "--vars", json.dumps({"client": cid})])
+        assert res.success, res.exception
+        sql = _compiled_file(settings, "similar_clients")
+        rows = con.execute(sql).fetchall()
+        api = ScoringService(settings).neighbors(cid)["neighbors"]
+        assert [r[0] for r in rows] == [n["sk_id_curr"] for n in api]
+        assert all(abs(r[4] - n["distance"]) < 1e-4 for r, n in zip(rows, api))
