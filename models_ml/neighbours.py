@@ -45,6 +45,9 @@ class NeighbourSpace:
         return cls(tuple(d["features"]), tuple(d["means"]), tuple(d["stds"]))
 
 
+EXTRA = 10  # neighbours fetched beyond k, to see whether the k-th distance is tied
+
+
 class NeighbourIndex:
     """A KD-tree over every client's vector, built once per published model: a query visits a few leaves
     (~4 ms at full scale, 356 k clients in 16 dimensions) instead of measuring the distance to every client.
@@ -60,7 +63,8 @@ class NeighbourIndex:
         self.target = np.asarray(target, dtype=np.float64)[order]  # NaN for a new application
         self.probability = np.asarray(probability, dtype=np.float64)[order]
         self.vectors = np.asarray(vectors, dtype=np.float64)[order]
-        self.tree = KDTree(self.vectors, leaf_size=40)
+        # leaf size 16: queries ~3x faster than the default 40 on the full-scale vectors, for ~1.5x the build
+        self.tree = KDTree(self.vectors, leaf_size=16)
 
     @classmethod
     def read(cls, con: duckdb.DuckDBPyConnection, table: str = "client_vectors") -> NeighbourIndex:
@@ -89,11 +93,12 @@ class NeighbourIndex:
         if pos is None or len(self.ids) < 2:
             return []
         q = self.vectors[pos : pos + 1]
-        dist, idx = self.tree.query(q, k=min(k + 1, len(self.ids)))
+        # A few more than k: when the farthest of them is farther than the k-th, every client as near as the
+        # k-th is among them, and ties are broken by id, not by the tree's leaf order; else ask for all of those.
+        dist, idx = self.tree.query(q, k=min(k + 1 + EXTRA, len(self.ids)))
         keep = idx[0] != pos
         dist, idx = dist[0][keep], idx[0][keep]
-        if len(idx) >= k:
-            # Every client as near as the k-th, so that ties are broken by id, not by the tree's leaf order.
+        if len(idx) >= k and not dist[k - 1] < dist[-1]:
             kth = dist[k - 1]
             idx, dist = self.tree.query_radius(q, r=kth + 1e-9 * max(1.0, kth), return_distance=True)
             idx, dist = idx[0], dist[0]

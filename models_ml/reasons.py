@@ -62,14 +62,17 @@ def principal_reasons(
     col_of = {n: j for j, n in enumerate(names)}
     for i, f in enumerate(features):
         member[i, col_of[family_of(f, families)]] = 1.0
-    C = contributions[features].to_numpy(dtype=np.float64)
-    raw = contributions["base_value"].to_numpy(dtype=np.float64) + C.sum(axis=1)
+    # positional, not by label: a label lookup of ~660 columns cost more than the arithmetic for one client
+    A = contributions.to_numpy(dtype=np.float64)
+    C = np.delete(A, list(contributions.columns).index("base_value"), axis=1)
+    raw = A.sum(axis=1)  # base value + every contribution
     by_family = C @ member  # (clients, families) in log-odds
     p_with = calibrator.transform(probability(raw))
     p_without = calibrator.transform(probability(raw[:, None] - by_family).ravel()).reshape(by_family.shape)
     effect = 100.0 * (p_with[:, None] - p_without)
     refused = is_refused(p_with, threshold)
-    V = values.reindex(index=contributions.index, columns=features).to_numpy(dtype=np.float64)
+    same = list(values.columns) == features and values.index.equals(contributions.index)
+    V = (values if same else values.reindex(index=contributions.index, columns=features)).to_numpy(dtype=np.float64)
     rows = []
     for r, cid in enumerate(contributions.index):
         sign = 1.0 if refused[r] else -1.0

@@ -412,8 +412,11 @@ class ScoringService:
 
     def _reasons(self, cid: int, model: LoadedModel, cal: Calibrator, x: np.ndarray, contrib: np.ndarray) -> list[dict]:
         """At most four principal reasons of the decision, in words and percentage points (service/reasons.py)."""
-        frame = pd.DataFrame([contrib], index=[cid], columns=[*model.features, "base_value"])
-        values = pd.DataFrame([x], index=[cid], columns=model.features)
+        # from 2-D arrays: one block each (a list of one row is built column by column, ~30 ms for 660 columns)
+        frame = pd.DataFrame(
+            np.asarray(contrib, dtype=np.float64).reshape(1, -1), index=[cid], columns=[*model.features, "base_value"]
+        )
+        values = pd.DataFrame(np.asarray(x, dtype=np.float64).reshape(1, -1), index=[cid], columns=model.features)
         catalog = self.catalog()
         return reasons_mod.as_items(reasons_mod.reasons_frame(frame, values, catalog, cal, model.threshold, self._typical(model)))
 
