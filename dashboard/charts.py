@@ -261,6 +261,8 @@ def box_by_class(
     # The panels' titles at the labels' size (plotly's 16 px would overflow a phone at LABEL_WRAP characters).
     fig.update_annotations(font=dict(size=13, color=INK))
     alt_parts = []
+    lines: list[dict] = []
+    notes: list[dict] = []
     for col, feature in enumerate(features, start=1):
         medians = []
         for row in stats[feature]:
@@ -293,17 +295,36 @@ def box_by_class(
             )
         value = client.get(feature)
         if value is not None and not (isinstance(value, float) and math.isnan(value)):
-            # A dashed line across the boxes, labelled in words, so the client's place needs no colour.
-            fig.add_hline(
-                y=float(value),
-                line=dict(color=INK, width=2, dash="dash"),
-                row=col,
-                col=1,
-                annotation_text=f"this client: {format_value(value)}",
-                annotation_position="top left",
-                annotation_font=dict(size=12, color=INK),
+            # A dashed line across the boxes, labelled in words, so the client's place needs no colour. Written
+            # as a shape and an annotation on the panel's axes: add_hline took ~0.1 s a panel in plotly.
+            axis = "" if col == 1 else str(col)
+            lines.append(
+                dict(
+                    type="line",
+                    xref=f"x{axis} domain",
+                    x0=0,
+                    x1=1,
+                    yref=f"y{axis}",
+                    y0=float(value),
+                    y1=float(value),
+                    line=dict(color=INK, width=2, dash="dash"),
+                )
+            )
+            notes.append(
+                dict(
+                    text=f"this client: {format_value(value)}",
+                    xref=f"x{axis} domain",
+                    x=0,
+                    yref=f"y{axis}",
+                    y=float(value),
+                    xanchor="left",
+                    yanchor="bottom",
+                    showarrow=False,
+                    font=dict(size=12, color=INK),
+                )
             )
         alt_parts.append(f"{labels.get(feature, feature)}: this client {format_value(value)}; " + "; ".join(medians))
+    fig.update_layout(shapes=lines, annotations=[*fig.layout.annotations, *notes])
     _layout(
         fig,
         "The client against the population, by outcome",
