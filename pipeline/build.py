@@ -176,9 +176,32 @@ def build_on_spark(settings: Settings, extra_args: list[str] | None = None) -> B
     write_node_report(settings.warehouse / "spark" / LAST_BUILD_REPORT, nodes, time.perf_counter() - started)
     _raise_on_failure(res, nodes, "spark: ")
     log(f"build: Spark build passed in {time.perf_counter() - started:.1f} s; the DuckDB build takes its client_features")
+    _drop_spark_only_relations(settings)
     extra = ["--vars", "{marts_from_spark: true}", "--exclude", *SPARK_ONLY_MODELS, *(extra_args or [])]
     report = _build(settings, extra)
     return BuildReport(report.published, time.perf_counter() - started, nodes + report.nodes)
+
+
+def _drop_spark_only_relations(settings: Settings) -> None:
+    """What an earlier DuckDB build left of the side-table models in the persistent target: the published file
+    would otherwise carry stale tables beside Spark's client_features."""
+    import duckdb
+
+    from pipeline.dbt_plugin import target_path
+
+    target = target_path(settings.warehouse)
+    if not target.exists():
+        return
+    con = duckdb.connect(str(target))
+    try:
+        for schema, name, kind in con.execute(
+            "select schema_name, table_name, 'TABLE' from duckdb_tables() where table_name in ? "
+            "union all select schema_name, view_name, 'VIEW' from duckdb_views() where view_name in ?",
+            [list(SPARK_ONLY_MODELS), list(SPARK_ONLY_MODELS)],
+        ).fetchall():
+            con.execute(f'DROP {kind} "{schema}"."{name}"')
+    finally:
+        con.close()
 
 
 def _build(settings: Settings, extra_args: list[str] | None) -> BuildReport:
