@@ -93,7 +93,7 @@ select * from {{ second }}
    takes client_features from the Parquet files the Spark build wrote (a table: the files may be replaced)
    instead of aggregating the side tables itself; everything else (applications, policy, table functions,
    client_profile, feature_catalog) is built by DuckDB as always, and the tests run on the result. #}
-{% macro client_features_from_spark() %}{{ return(target.type == 'duckdb' and var('marts_from_spark', false)) }}{% endmacro %}
+{% macro client_features_from_spark() %}{{ return(target.type == 'duckdb' and var('marts_from_spark', false) is sameas true) }}{% endmacro %}
 {% macro spark_mart(name) %}read_parquet({{ sql_string(env_var('SCORING_WAREHOUSE', 'warehouse') ~ '/spark/marts/' ~ name ~ '/*.parquet') }}){% endmacro %}
 
 {# Column comments: Spark keeps them only on Delta or Hudi tables, whose jars come from Maven (not reachable
