@@ -8,9 +8,9 @@ For each scale: the data is generated and ingested once (warehouse/bench/spark_<
                                                  DuckDB build that takes client_features from Spark)
 each as the real CLI in a child process. Printed: wall and CPU seconds, the peak memory of the process tree
 (Python and, for Spark, its JVM: sampled every 0.2 s, since the JVM is not reaped by the CLI), the ratio, the
-Spark dbt build alone (spark/last_build.json) and the session start-up, then Spark's stages from its event log:
-the slowest, with their task counts (a stage of N tasks spreads over up to N executor cores on a cluster; one
-task per stage stays serial wherever it runs).
+Spark dbt build alone (spark/last_build.json) and the session start-up, then Spark's stages from its event log,
+summed by the table the statement writes, with their task counts (a stage of N tasks spreads over up to N
+executor cores on a cluster; a stage of one task stays serial wherever it runs).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -65,26 +66,45 @@ def run_tree_measured(cmd: list[str], env: dict) -> Run:
 
 
 def stages(event_dir: Path) -> tuple[float | None, list[dict]]:
-    """(the application's start, epoch seconds, or None; the completed stages) from the newest event log (named
-    .inprogress when the CLI exits without stopping Spark: read as far as it was flushed)."""
+    """(the application's start, epoch seconds, or None; the completed stages) from the newest event log: Spark 4
+    writes a directory of rolled files (eventlog_v2_<app>/events_<n>_...), read as far as they were flushed (the CLI
+    exits without stopping Spark)."""
     logs = sorted(event_dir.glob("*"), key=lambda p: p.stat().st_mtime)
     if not logs:
         return None, []
-    out, app_start = [], None
-    for line in logs[-1].read_text().splitlines():
+    files = sorted(logs[-1].glob("events_*"), key=lambda p: int(p.name.split("_")[1])) if logs[-1].is_dir() else [logs[-1]]
+    lines = [line for f in files for line in f.read_text().splitlines()]
+    out, app_start, statement_of_execution, execution_of_stage = [], None, {}, {}
+    for line in lines:
         try:
             event = json.loads(line)
         except json.JSONDecodeError:  # the last line of a log cut short
             continue
-        kind = event.get("Event")
+        kind = event.get("Event", "")
         if kind == "SparkListenerApplicationStart":
             app_start = event["Timestamp"]
+        elif kind.endswith("SparkListenerSQLExecutionStart"):
+            # the table a statement writes, from its plan (tests and checks write none); a statement's nested
+            # executions (adaptive query execution) are named after their root
+            plan = event.get("physicalPlanDescription", "")
+            table = re.search(r"Arguments: `spark_catalog`\.`(\w+)`\.`(\w+)`", plan)
+            name = "query (a test or a check)"
+            if table:
+                name = f"{table.group(1)}.{table.group(2)}"
+            elif "InsertIntoDataSourceDirCommand" in plan:
+                name = "marts written as Parquet"
+            root = event.get("rootExecutionId", event["executionId"])
+            statement_of_execution[event["executionId"]] = statement_of_execution.get(root, name)
+        elif kind == "SparkListenerJobStart":
+            execution = (event.get("Properties") or {}).get("spark.sql.execution.id")
+            for stage in event.get("Stage IDs", []):
+                execution_of_stage[stage] = int(execution) if execution is not None else None
         elif kind == "SparkListenerStageCompleted":
             info = event["Stage Info"]
             if info.get("Completion Time") and info.get("Submission Time"):
                 out.append(
                     {
-                        "name": info["Stage Name"].split(" at ")[0],
+                        "name": statement_of_execution.get(execution_of_stage.get(info["Stage ID"]), "?"),
                         "tasks": info["Number of Tasks"],
                         "seconds": (info["Completion Time"] - info["Submission Time"]) / 1000,
                     }
@@ -107,7 +127,6 @@ def bench_scale(scale: str) -> None:
     if duck.status or spark.status:
         raise SystemExit(f"scale {scale}: a build failed (DuckDB exit {duck.status}, Spark exit {spark.status})")
     spark_dbt = json.loads((warehouse / "spark" / "last_build.json").read_text())["seconds"]
-    app_start, done = stages(events)
     print(f"\nscale {scale}")
     print(
         f"  DuckDB  scoring build:                {duck.seconds:7.1f} s wall, {duck.cpu:7.1f} s CPU, peak {duck.peak_mb:7.0f} MB"
@@ -116,15 +135,21 @@ def bench_scale(scale: str) -> None:
         f"  Spark   scoring build --target spark: {spark.seconds:7.1f} s wall, {spark.cpu:7.1f} s CPU, peak {spark.peak_mb:7.0f} MB"
     )
     print(f"          of which export + dbt build on Spark: {spark_dbt:.1f} s")
-    if app_start:
-        print(f"          Spark application started {app_start - launched:.1f} s after the CLI was launched")
     print(f"  ratio Spark / DuckDB (wall): {spark.seconds / duck.seconds:.1f}x")
+    app_start, done = stages(events)
+    if app_start:
+        print(f"  Spark application started {app_start - launched:.1f} s after the CLI was launched")
     if done:
         total = sum(s["seconds"] for s in done)
         multi = sum(s["seconds"] for s in done if s["tasks"] > 1)
         print(f"  Spark stages: {len(done)}, {total:.1f} s in stages, {multi:.1f} s of it in stages of more than one task")
-        for s in sorted(done, key=lambda s: -s["seconds"])[:10]:
-            print(f"    {s['seconds']:6.2f} s  {s['tasks']:4d} tasks  {s['name']}")
+        by_statement: dict[str, list[dict]] = {}
+        for s in done:
+            by_statement.setdefault(s["name"], []).append(s)
+        print("  seconds in stages by what the statement writes (stages, most tasks in one stage):")
+        for name, parts in sorted(by_statement.items(), key=lambda kv: -sum(s["seconds"] for s in kv[1]))[:10]:
+            seconds = sum(s["seconds"] for s in parts)
+            print(f"    {seconds:7.1f} s  {len(parts):3d} stages, up to {max(s['tasks'] for s in parts):3d} tasks  {name}")
 
 
 def main() -> None:
