@@ -30,6 +30,17 @@ ACCESS_LOG_ENV = "SCORING_ACCESS_LOG"
 SECURITY_LOG_ENV = "SCORING_SECURITY_LOG"
 DEBUG_ENV = "SCORING_DEBUG"
 CURRENCY_ENV = "SCORING_CURRENCY"
+# The dbt target `spark` (profiles.yml; README, "Feature build on Spark"), read by the profile only.
+SPARK_METHOD_ENV = "SCORING_SPARK_METHOD"
+SPARK_HOST_ENV = "SCORING_SPARK_HOST"
+SPARK_PORT_ENV = "SCORING_SPARK_PORT"
+SPARK_USER_ENV = "SCORING_SPARK_USER"
+SPARK_SCHEMA_ENV = "SCORING_SPARK_SCHEMA"
+SPARK_MASTER_ENV = "SCORING_SPARK_MASTER"
+SPARK_DRIVER_MEMORY_ENV = "SCORING_SPARK_DRIVER_MEMORY"
+SPARK_SHUFFLE_PARTITIONS_ENV = "SCORING_SPARK_SHUFFLE_PARTITIONS"
+SPARK_LOG_LEVEL_ENV = "SCORING_SPARK_LOG_LEVEL"
+SPARK_EVENT_LOG_ENV = "SCORING_SPARK_EVENT_LOG"
 
 DEFAULTS = {
     WAREHOUSE_ENV: "warehouse",
@@ -51,6 +62,17 @@ DEFAULTS = {
     SECURITY_LOG_ENV: "",  # failed and throttled logins: stderr unless a file is named
     CURRENCY_ENV: "€",  # the lender's currency, as the dashboard labels amounts
     DEBUG_ENV: "",  # set (to anything) to see the traceback of an unexpected CLI error
+    # Spark: a local session in the process (2 cores at most, the machine's), or a Thrift server of a cluster.
+    SPARK_METHOD_ENV: "session",  # session, or thrift / http to a cluster
+    SPARK_HOST_ENV: "localhost",
+    SPARK_PORT_ENV: "10000",
+    SPARK_USER_ENV: "",
+    SPARK_SCHEMA_ENV: "main",
+    SPARK_MASTER_ENV: "local[2]",
+    SPARK_DRIVER_MEMORY_ENV: "2g",
+    SPARK_SHUFFLE_PARTITIONS_ENV: "4",  # Spark's default 200 tasks per shuffle cost more than they spread here
+    SPARK_LOG_LEVEL_ENV: "ERROR",
+    SPARK_EVENT_LOG_ENV: "false",  # true: Spark's event log in spark/events/ (benchmarks/spark.py)
 }
 
 

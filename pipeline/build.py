@@ -67,10 +67,10 @@ class _Progress:
             log(f"build: {kind} {info.node_name}: {result.status} in {result.execution_time:.1f} s")
 
 
-def dbt_args(settings: Settings, command: str = "build", extra: list[str] | None = None) -> list[str]:
-    """dbt CLI arguments for this warehouse; target/ and logs/ live in its build/ directory, so
-    concurrent builds of different warehouses do not share dbt's state files."""
-    build_dir = settings.build_dir
+def dbt_args(settings: Settings, command: str = "build", extra: list[str] | None = None, target: str = "build") -> list[str]:
+    """dbt CLI arguments for this warehouse; target/ and logs/ live in its build/ directory (spark/ for the
+    Spark target), so concurrent builds of different warehouses do not share dbt's state files."""
+    build_dir = settings.build_dir if target == "build" else settings.warehouse / "spark"
     return [
         *command.split(),
         "--project-dir",
@@ -83,11 +83,13 @@ def dbt_args(settings: Settings, command: str = "build", extra: list[str] | None
         str(build_dir / "logs"),
         "--log-level",
         "none",
+        "--target",
+        target,
         *(extra or []),
     ]
 
 
-def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None = None):
+def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None = None, target: str = "build"):
     from dbt.adapters.duckdb.connections import DuckDBConnectionManager
     from dbt.cli.main import dbtRunner
 
@@ -99,7 +101,7 @@ def run_dbt(settings: Settings, command: str = "build", extra: list[str] | None 
     # close it so that no file stays locked afterwards (and a new run sees a new model.duckdb).
     _close_dbt_duckdb(DuckDBConnectionManager)
     try:
-        return dbtRunner(callbacks=[_Progress()]).invoke(dbt_args(settings, command, extra))
+        return dbtRunner(callbacks=[_Progress()]).invoke(dbt_args(settings, command, extra, target))
     finally:
         _close_dbt_duckdb(DuckDBConnectionManager)
         from pipeline import dbt_plugin
@@ -130,8 +132,9 @@ def _first_line(text: str, lines_kept: int = 3) -> str:
     return " | ".join(lines[:lines_kept])[:500] if lines else "failed"
 
 
-def build(settings: Settings, extra_args: list[str] | None = None) -> BuildReport:
-    """Run `dbt build` on the warehouse; raise ScoringError (nothing published) if anything fails."""
+def build(settings: Settings, extra_args: list[str] | None = None, target: str = "build") -> BuildReport:
+    """Run `dbt build` on the warehouse; raise ScoringError (nothing published) if anything fails.
+    target "spark": the features are built on Spark first (build_on_spark)."""
     if not settings.raw_db.exists():
         raise ScoringError(f"{settings.raw_db}: no raw tables; run `scoring ingest DIR` first")
     with writer_lock(settings):
@@ -139,7 +142,66 @@ def build(settings: Settings, extra_args: list[str] | None = None) -> BuildRepor
 
         remove_old_copies(settings.build_dir)  # what a killed build left
         remove_spill_files(settings.build_dir)
+        if target == "spark":
+            return build_on_spark(settings, extra_args)
         return _build(settings, extra_args)
+
+
+# The side-table models the DuckDB build leaves out when client_features comes from Spark: every input of
+# the side-table families (their unit tests and data tests ran on Spark).
+SPARK_ONLY_MODELS = (
+    "int_bureau_balance__aggregated_to_credit",
+    "int_bureau__aggregated_to_client",
+    "int_previous_applications__aggregated_to_client",
+    "int_pos_cash__aggregated_to_client",
+    "int_installments__payments_to_instalment",
+    "int_installments__aggregated_to_client",
+    "int_credit_card__aggregated_to_client",
+)
+
+
+def build_on_spark(settings: Settings, extra_args: list[str] | None = None) -> BuildReport:
+    """`scoring build --target spark`: the raw tables exported as Parquet, the whole dbt project built and tested
+    on Spark (which writes its marts as Parquet), then the DuckDB build that serves the app and `scoring
+    train`, with client_features taken from Spark's Parquet instead of aggregated again (var
+    marts_from_spark); DuckDB publishes scoring.duckdb as always."""
+    from pipeline.spark import export_raw
+
+    started = time.perf_counter()
+    exported = export_raw(settings)
+    log(f"build: {len(exported)} raw tables exported as Parquet for Spark" if exported else "build: Parquet export up to date")
+    log(f"build: dbt build --target spark on {settings.warehouse} ...")
+    res = run_dbt(settings, "build", ["--no-write-json", *(extra_args or [])], target="spark")
+    nodes = _nodes(res.result)
+    write_node_report(settings.warehouse / "spark" / LAST_BUILD_REPORT, nodes, time.perf_counter() - started)
+    _raise_on_failure(res, nodes, "spark: ")
+    log(f"build: Spark build passed in {time.perf_counter() - started:.1f} s; the DuckDB build takes its client_features")
+    _drop_spark_only_relations(settings)
+    extra = ["--vars", "{marts_from_spark: true}", "--exclude", *SPARK_ONLY_MODELS, *(extra_args or [])]
+    report = _build(settings, extra)
+    return BuildReport(report.published, time.perf_counter() - started, nodes + report.nodes)
+
+
+def _drop_spark_only_relations(settings: Settings) -> None:
+    """What an earlier DuckDB build left of the side-table models in the persistent target: the published file
+    would otherwise carry stale tables beside Spark's client_features."""
+    import duckdb
+
+    from pipeline.dbt_plugin import target_path
+
+    target = target_path(settings.warehouse)
+    if not target.exists():
+        return
+    con = duckdb.connect(str(target))
+    try:
+        for schema, name, kind in con.execute(
+            "select schema_name, table_name, 'TABLE' from duckdb_tables() where table_name in ? "
+            "union all select schema_name, view_name, 'VIEW' from duckdb_views() where view_name in ?",
+            [list(SPARK_ONLY_MODELS), list(SPARK_ONLY_MODELS)],
+        ).fetchall():
+            con.execute(f'DROP {kind} "{schema}"."{name}"')
+    finally:
+        con.close()
 
 
 def _build(settings: Settings, extra_args: list[str] | None) -> BuildReport:

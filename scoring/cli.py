@@ -73,7 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="validate the Kaggle files in DIR and load them as raw tables")
     p.add_argument("dir", type=Path)
 
-    sub.add_parser("build", help="build, test and publish the feature warehouse (dbt build)")
+    p = sub.add_parser("build", help="build, test and publish the feature warehouse (dbt build)")
+    p.add_argument(
+        "--target",
+        choices=("build", "spark"),
+        default="build",
+        help="spark: build the features on Apache Spark (the `spark` extra), then publish as always (README)",
+    )
 
     p = sub.add_parser("train", help="train the model on client_features and publish scores and explanations")
     p.add_argument("--json", action="store_true", help="print the run's summary as one JSON object on stdout")
@@ -140,7 +146,7 @@ def dispatch(args: argparse.Namespace) -> int:
     elif args.command == "build":
         from pipeline.build import build
 
-        build(settings)
+        build(settings, target=args.target)
     elif args.command == "train":
         from models_ml.train import train_cli
         from service.reasons import batch_reasons

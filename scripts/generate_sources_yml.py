@@ -34,7 +34,8 @@ def sources(docs: dict[tuple[str, str], str]) -> dict:
                 "name": "raw",
                 "description": "Raw Kaggle tables written by `scoring ingest` into raw.duckdb (attached read-only as `raw`).",
                 "database": "raw",
-                "schema": "main",
+                # Spark has no databases: schema `raw` there (a relation's database must then equal its schema).
+                "schema": "{{ 'raw' if target.type == 'spark' else 'main' }}",
                 "quoting": {"identifier": False, "column": True},
                 "tables": tables,
             }

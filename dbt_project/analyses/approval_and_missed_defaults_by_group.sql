@@ -1,3 +1,5 @@
+-- Reads the model outputs, which exist on DuckDB only (not built on Spark).
+{{ config(enabled=target.type != 'spark') }}
 -- Approval rate and missed-default rate (defaulters accepted / defaulters) by group, at the threshold of
 -- the run in service, on the out-of-fold decisions of the train applications (a model's decisions on
 -- applications it learnt from would flatter it). Change `group_column` to any client_profile column.

@@ -1,3 +1,5 @@
+-- Reads the model outputs, which exist on DuckDB only (not built on Spark).
+{{ config(enabled=target.type != 'spark') }}
 -- Why was this client refused (or accepted)? Score, decision and principal reasons, strongest first,
 -- exactly as the API explains them. `dbt compile --select one_client_reasons --vars '{client: 100086}'`.
 select

@@ -23,13 +23,13 @@
   {%- set fired_ids, fired_texts = [], [] -%}
   {%- for r in rules -%}
     {%- set fires = 'coalesce((' ~ r.condition ~ '), false)' -%}
-    {%- do fired_ids.append('case when ' ~ fires ~ " then '" ~ (r.rule_id | replace("'", "''")) ~ "' end") -%}
-    {%- do fired_texts.append('case when ' ~ fires ~ " then '" ~ (r.text | replace("'", "''")) ~ "' end") -%}
+    {%- do fired_ids.append('case when ' ~ fires ~ ' then ' ~ sql_string(r.rule_id) ~ ' end') -%}
+    {%- do fired_texts.append('case when ' ~ fires ~ ' then ' ~ sql_string(r.text) ~ ' end') -%}
   {%- endfor %}
   select
     *,
-    len(rules_fired) > 0 as refused_by_policy,
-    case when len(rules_fired) > 0 then 'Refused by policy: ' || array_to_string(rule_texts, '; ') end as policy_text
+    {{ list_length('rules_fired') }} > 0 as refused_by_policy,
+    case when {{ list_length('rules_fired') }} > 0 then 'Refused by policy: ' || {{ list_join('rule_texts', "'; '") }} end as policy_text
   from (
     select
       sk_id_curr,
@@ -37,11 +37,11 @@
       {{ c }},
       {%- endfor %}
       {%- if rules %}
-      list_filter([{{ fired_ids | join(', ') }}], x -> x is not null) as rules_fired,
-      list_filter([{{ fired_texts | join(', ') }}], x -> x is not null) as rule_texts
+      {{ non_null_list(fired_ids) }} as rules_fired,
+      {{ non_null_list(fired_texts) }} as rule_texts
       {%- else %}
-      cast([] as varchar[]) as rules_fired,
-      cast([] as varchar[]) as rule_texts
+      {{ empty_string_list() }} as rules_fired,
+      {{ empty_string_list() }} as rule_texts
       {%- endif %}
     from {{ cleaned_relation }}
   ) as evaluated

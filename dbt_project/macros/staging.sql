@@ -9,12 +9,12 @@
 {% macro staged_columns(columns, sentinel_columns=[], placeholder_columns=[], integer_columns=[], flag_columns=[]) -%}
   {%- set items = [] -%}
   {%- for c in columns.split() %}
-    {%- set expr = '"' ~ c ~ '"' -%}
+    {%- set expr = adapter.quote(c) -%}
     {%- if c in sentinel_columns %}{% set expr = 'case when ' ~ expr ~ ' = 365243 then null else ' ~ expr ~ ' end' %}{% endif -%}
     {%- if c in placeholder_columns %}{% set expr = 'case when ' ~ expr ~ " = 'XNA' then null else " ~ expr ~ ' end' %}{% endif -%}
     {%- if c in integer_columns %}{% set expr = 'cast(' ~ expr ~ ' as integer)' %}{% endif -%}
     {%- do items.append(expr ~ ' as ' ~ (c | lower)) -%}
-    {%- if c in flag_columns %}{% do items.append(as_flag('"' ~ c ~ '" = 365243') ~ ' as ' ~ (c | lower) ~ '_is_sentinel') %}{% endif -%}
+    {%- if c in flag_columns %}{% do items.append(as_flag(adapter.quote(c) ~ ' = 365243') ~ ' as ' ~ (c | lower) ~ '_is_sentinel') %}{% endif -%}
   {%- endfor %}
   {%- for item in items %}
     {{ item }}{{ ',' if not loop.last }}
@@ -25,9 +25,10 @@
   post-hook of the staging views: every column that the model's YAML does not describe gets, as its
   comment (duckdb_columns().comment), Kaggle's description of the raw column it comes from (the source's
   YAML, generated from the descriptions seed), so that analysts see what each column means in SQL.
+  Nothing on engines without column comments on views (column_comments_supported).
 #}
 {% macro comment_columns_from_sources() %}
-  {%- if execute -%}
+  {%- if execute and column_comments_supported() -%}
     {%- set kaggle = {} -%}
     {%- for source_name, table in model.sources -%}
       {%- for node in graph.sources.values() if node.source_name == source_name and node.name == table -%}

@@ -11,3 +11,8 @@ def dispatch(context, name, macro_namespace=None):
         if macro is not missing:
             return macro
     raise LookupError(f"no duckdb__{name} or default__{name} macro")
+
+
+def quote(identifier):
+    """dbt-duckdb's identifier quoting."""
+    return f'"{identifier}"'

@@ -2,3 +2,4 @@
 
 database = "scoring"
 schema = "main"
+type = "duckdb"

@@ -8,12 +8,14 @@
 {%- endfor %}
 {#- only when tests run: `dbt show` (scripts/generate_client_features_yml.py) compiles this node too -#}
 {%- if execute and flags.WHICH in ('build', 'test') %}
-    {%- set rows = run_query(
-        "select c.column_name, f.description from information_schema.columns c left join " ~ ref('feature_catalog')
-        ~ " f on f.feature = c.column_name where c.table_catalog = '" ~ target.database ~ "' and c.table_schema = '"
-        ~ ref('client_features').schema ~ "' and c.table_name = 'client_features' order by c.ordinal_position") %}
+    {#- the table's columns from the adapter (information_schema is DuckDB's, Spark has none) -#}
+    {%- set catalog = {} %}
+    {%- for feature, description in run_query('select feature, description from ' ~ ref('feature_catalog')).rows %}
+        {%- do catalog.update({feature: description}) %}
+    {%- endfor %}
     {%- set undocumented, stale, built = [], [], [] %}
-    {%- for name, catalog_text in rows %}
+    {%- for column in adapter.get_columns_in_relation(ref('client_features')) %}
+        {%- set name, catalog_text = column.name | lower, catalog.get(column.name | lower) %}
         {%- do built.append(name) %}
         {%- if not (documented.get(name) or '') | trim %}{% do undocumented.append(name) %}
         {%- elif catalog_text is not none and documented[name] != catalog_text %}{% do stale.append(name) %}{% endif %}

@@ -2,9 +2,10 @@
   No feature may use the TARGET or the train/test membership:
   1. no feature's SQL (nor the application_features function body) mentions target or is_train;
   2. no side-table model that produces features depends on the applications (where TARGET and is_train live);
-  3. no feature column is named like the target.
+  3. no feature column is named like the target (columns from the adapter: information_schema is DuckDB's).
   Returns one row per violation.
 #}
+-- depends_on: {{ ref('client_features') }}
 {% set violations = [] %}
 {% if execute %}
   {% set groups = side_table_feature_groups() %}
@@ -16,6 +17,12 @@
   {% if modules.re.search('target|is_train', application_features_select('rel') | lower) %}
     {% do violations.append('application_features(rel): its SQL mentions target/is_train') %}
   {% endif %}
+  {% for column in adapter.get_columns_in_relation(ref('client_features')) %}
+    {% set name = column.name | lower %}
+    {% if name not in ('sk_id_curr', 'is_train', 'target') and ('target' in name or 'is_train' in name) %}
+      {% do violations.append('client_features.' ~ name ~ ': feature named like the target') %}
+    {% endif %}
+  {% endfor %}
   {% for model, _ in groups %}
     {% set node = graph.nodes['model.scoring.' ~ model] %}
     {% for upstream in node.depends_on.nodes %}
@@ -26,21 +33,11 @@
   {% endfor %}
 {% endif %}
 
-with static_violations as (
-    select cast(null as varchar) as violation where false
+with violations as (
+    select cast(null as {{ string_type() }}) as violation where false
     {%- for v in violations %}
-    union all select '{{ v | replace("'", "''") }}'
+    union all select {{ sql_string(v) }}
     {%- endfor %}
-),
-
-column_violations as (
-    select 'client_features.' || column_name || ': feature named like the target' as violation
-    from information_schema.columns
-    where table_catalog = '{{ target.database }}' and table_name = 'client_features'
-      and column_name not in ('sk_id_curr', 'is_train', 'target')
-      and (lower(column_name) like '%target%' or lower(column_name) like '%is_train%')
 )
 
-select * from static_violations
-union all
-select * from column_violations
+select * from violations

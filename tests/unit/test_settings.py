@@ -72,7 +72,8 @@ def test_explicit_values_win_and_export_env_hands_them_to_dbt(monkeypatch, tmp_p
 def test_the_dbt_profile_falls_back_to_the_same_defaults():
     profile = (PROJECT_ROOT / "profiles.yml").read_text()
     fallbacks = re.findall(r"env_var\('(SCORING_\w+)', '([^']*)'\)", profile)
-    assert {name for name, _ in fallbacks} == {WAREHOUSE_ENV, THREADS_ENV, BUILD_MEMORY_ENV}
+    spark = {name for name in DEFAULTS if name.startswith("SCORING_SPARK_")}
+    assert {name for name, _ in fallbacks} == {WAREHOUSE_ENV, THREADS_ENV, BUILD_MEMORY_ENV, *spark}
     for name, default in fallbacks:
         assert default == DEFAULTS[name], name
 

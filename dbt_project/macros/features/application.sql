@@ -25,6 +25,11 @@
   {{ return(dropped) }}
 {%- endmacro %}
 
+{# The Kaggle application columns the cleaning reads (application_test's; application_train adds TARGET) #}
+{% macro application_raw_columns() -%}
+  {{ return(['SK_ID_CURR'] + application_raw_numeric_columns() + (application_category_levels().keys() | list)) }}
+{%- endmacro %}
+
 {% macro application_raw_numeric_columns() -%}
   {{ return((
     "CNT_CHILDREN AMT_INCOME_TOTAL AMT_CREDIT AMT_ANNUITY AMT_GOODS_PRICE REGION_POPULATION_RELATIVE "
@@ -88,20 +93,21 @@
    columns passed through unchanged ahead of the cleaned ones. #}
 {% macro application_clean_select(source, keep=[]) -%}
   select
-    cast("SK_ID_CURR" as bigint) as sk_id_curr,
+    cast({{ adapter.quote('SK_ID_CURR') }} as bigint) as sk_id_curr,
   {%- for c in keep %}
     {{ c }},
   {%- endfor %}
   {%- for c in application_raw_numeric_columns() %}
     {%- if c == 'DAYS_EMPLOYED' %}
-    cast(case when "DAYS_EMPLOYED" = 365243 then null else "DAYS_EMPLOYED" end as double) as days_employed,
-    {{ as_flag('"DAYS_EMPLOYED" = 365243') }} as days_employed_is_sentinel,
+    {%- set days_employed = adapter.quote('DAYS_EMPLOYED') %}
+    cast(case when {{ days_employed }} = 365243 then null else {{ days_employed }} end as double) as days_employed,
+    {{ as_flag(days_employed ~ ' = 365243') }} as days_employed_is_sentinel,
     {%- else %}
-    cast("{{ c }}" as double) as {{ c | lower }},
+    cast({{ adapter.quote(c) }} as double) as {{ c | lower }},
     {%- endif %}
   {%- endfor %}
   {%- for c in application_category_levels() %}
-    cast(case when "{{ c }}" in ('XNA', 'Unknown') then null else "{{ c }}" end as varchar) as {{ c | lower }}{{ ',' if not loop.last }}
+    cast(case when {{ adapter.quote(c) }} in ('XNA', 'Unknown') then null else {{ adapter.quote(c) }} end as {{ string_type() }}) as {{ c | lower }}{{ ',' if not loop.last }}
   {%- endfor %}
   from {{ source }}
 {%- endmacro %}
@@ -326,11 +332,15 @@
   {{ return(cols) }}
 {%- endmacro %}
 
-{# on-run-start: (re)create the two table functions in the build database #}
+{# on-run-start: (re)create the two table functions in the build database (none on an engine without table
+   functions over a relation: create_table_function) #}
 {% macro create_application_macros() -%}
   {%- if execute and flags.WHICH in ('build', 'run') -%}
-    {%- do run_query(create_table_function(target.database ~ '.main.application_clean', 'rel', application_clean_select(relation_named_by('rel')))) -%}
-    {%- do run_query(create_table_function(target.database ~ '.main.application_features', 'rel', application_features_select('rel'))) -%}
+    {%- for sql in [create_table_function(target.database ~ '.main.application_clean', 'rel', application_clean_select(relation_named_by('rel'))),
+                    create_table_function(target.database ~ '.main.application_features', 'rel', application_features_select('rel'))]
+        if sql | trim -%}
+      {%- do run_query(sql) -%}
+    {%- endfor -%}
   {%- endif -%}
   select 1
 {%- endmacro %}

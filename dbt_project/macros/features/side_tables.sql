@@ -87,7 +87,7 @@
   {#- the latest applications: by decision day, then by id (several decisions on one day are common) -#}
   {%- set latest = ['days_decision', 'sk_id_prev'] -%}
   {%- set last3_columns = ['AMT_CREDIT', 'AMT_ANNUITY', 'CNT_PAYMENT', 'DAYS_DECISION'] -%}
-  {%- set last3_fields = {'refused': "case when name_contract_status = 'Refused' then 1.0 else 0.0 end"} -%}
+  {%- set last3_fields = {'refused': "case when name_contract_status = 'Refused' then cast(1 as double) else cast(0 as double) end"} -%}
   {%- for c in last3_columns %}{% do last3_fields.update({c | lower: c | lower}) %}{% endfor -%}
   {%- set asked_to_granted = derived('application_to_credit_ratio', 'amount asked / amount granted', 'ratio', 'none',
         'AMT_APPLICATION / AMT_CREDIT') -%}

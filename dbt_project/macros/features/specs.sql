@@ -205,13 +205,14 @@
   {{ return(specs) }}
 {%- endmacro %}
 
-{# Share of rows at each level of a category: <prefix>_<column>_<level>_share #}
+{# Share of rows at each level of a category: <prefix>_<column>_<level>_share (over DOUBLE values: Spark's avg of
+   1.0/0.0 literals is a DECIMAL) #}
 {% macro share_family(prefix, source_table, column, levels, scope_label) -%}
   {%- set specs, words, family = [], column_words(column), table_family(source_table) -%}
   {%- for level in levels -%}
     {%- set name = prefix ~ '_' ~ (column | lower) ~ '_' ~ slug(level) ~ '_share' -%}
     {%- do specs.append(feature(name,
-          'avg(case when ' ~ (column | lower) ~ " = '" ~ level ~ "' then 1.0 else 0.0 end)",
+          'avg(case when ' ~ (column | lower) ~ " = '" ~ level ~ "' then cast(1 as double) else cast(0 as double) end)",
           source_table, column, 'share of records with level "' ~ level ~ '"',
           scope_label ~ ': share with ' ~ words ~ ' "' ~ level ~ '"', 'share', 'share 0-1', family, level=level)) -%}
   {%- endfor -%}

@@ -22,7 +22,7 @@
       {% do stamp_warehouse_build(target.database) %}
       {% do publish_build_database(target.database) %}
       {% do log('publish: all ' ~ results | length ~ ' nodes passed; published '
-                ~ env_var('SCORING_WAREHOUSE', 'warehouse') ~ '/scoring.duckdb', info=true) %}
+                ~ env_var('SCORING_WAREHOUSE', 'warehouse') ~ published_location(), info=true) %}
     {% endif %}
   {% endif %}
   select 1
@@ -30,7 +30,7 @@
 
 {# Every publication says which dbt invocation made it, including a `dbt run --select` that did not
    rebuild warehouse_build itself: readers tell publications apart, `scoring train` records the id. #}
-{% macro stamp_warehouse_build(database) %}
+{% macro default__stamp_warehouse_build(database) %}
   {% set relation = adapter.get_relation(database=database, schema=target.schema, identifier='warehouse_build') %}
   {% if relation is not none %}
     {% do run_query("update " ~ relation ~ " set invocation_id = '" ~ invocation_id ~ "', built_at = cast('"

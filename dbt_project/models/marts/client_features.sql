@@ -6,7 +6,12 @@
 -- A view over the per-client tables (all in this file, so it opens standalone): writing the same
 -- ~670 columns a second time cost more than half of a full-scale build, while DuckDB answers
 -- lookups and narrow queries on the view by pushing the key filter and the column list into each table.
-{{ config(materialized='view', post_hook="{{ comment_columns_from_yaml() }}") }}
+-- A table on Spark, whose metastore truncates long view SQL (wide_view_materialization).
+{{ config(materialized=wide_view_materialization(), post_hook="{{ comment_columns_from_yaml() }}") }}
+{%- if client_features_from_spark() %}
+-- depends_on: {{ ref('int_applications__labels') }} {{ ref('int_applications__features') }}
+select * from {{ spark_mart('client_features') }}
+{%- else %}
 {#- rendering the specs is most of this model's compile time: once, not once per loop #}
 {%- set side_table_groups = side_table_feature_groups() %}
 
@@ -45,3 +50,4 @@ final as (
 )
 
 select * from final
+{%- endif %}

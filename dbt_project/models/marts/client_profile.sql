@@ -14,14 +14,14 @@ described as (
         name_contract_type as contract_type,
         case code_gender when 'F' then 'Female' when 'M' then 'Male' end as gender,
         cast(floor(-days_birth / 365.25) as integer) as age_years,
-        -- An ENUM, so that `order by age_band` is age order ('<30' first), not text order ('<30' last).
-        cast(case
+        -- An ENUM on DuckDB, so that `order by age_band` is age order ('<30' first), not text order ('<30' last).
+        {{ ordered_levels("case
             when -days_birth / 365.25 < 30 then '<30'
             when -days_birth / 365.25 < 40 then '30-39'
             when -days_birth / 365.25 < 50 then '40-49'
             when -days_birth / 365.25 < 60 then '50-59'
             else '60+'
-        end as enum('<30', '30-39', '40-49', '50-59', '60+')) as age_band,
+        end", ['<30', '30-39', '40-49', '50-59', '60+']) }} as age_band,
         amt_income_total as income_total,
         amt_credit as credit_amount,
         amt_annuity as annuity,

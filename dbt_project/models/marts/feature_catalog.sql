@@ -5,7 +5,7 @@ with specs as (
     {%- for f in all_feature_specs() %}
         {%- set t = [] %}
         {%- for v in [f.label, f.source_column, f.aggregation, f.level, f.level_label, f.family, f.formula, f.protected] %}
-            {%- do t.append("'" ~ (v | string | replace("'", "''")) ~ "'" if v is not none else 'cast(null as varchar)') %}
+            {%- do t.append(sql_string(v) if v is not none else 'cast(null as ' ~ string_type() ~ ')') %}
         {%- endfor %}
         ({{ loop.index }}, '{{ f.name }}', '{{ f.source_table }}', '{{ f.kind }}', '{{ f.unit }}', {{ t | join(', ') }},
          {{ f.risk_direction if f.risk_direction is not none else 'cast(null as integer)' }}){{ ',' if not loop.last }}
@@ -39,7 +39,7 @@ final as (
         case
             when specs.formula is not null then specs.label || '. Formula: ' || specs.formula || ' (' || specs.aggregation || ').'
             when column_descriptions.description is null then specs.label || '.'
-            else rtrim(column_descriptions.description, '. ') || '. Feature: ' || specs.aggregation || '.'
+            else {{ rtrim_chars('column_descriptions.description', "'. '") }} || '. Feature: ' || specs.aggregation || '.'
         end as description
     from specs
     left join column_descriptions

@@ -12,11 +12,12 @@ test as (
 ),
 
 combined as (
-    {{ union_by_name('select * from train', 'select * from test') }}
+    {{ union_by_name('train', application_raw_columns() + ['TARGET', 'is_train'],
+                     'test', application_raw_columns() + ['is_train']) }}
 ),
 
 cleaned as (
-    {{ application_clean_select('combined', keep=['is_train', 'cast("TARGET" as integer) as target']) }}
+    {{ application_clean_select('combined', keep=['is_train', 'cast(' ~ adapter.quote('TARGET') ~ ' as integer) as target']) }}
 )
 
 select * from cleaned
