@@ -56,7 +56,8 @@ def principal_reasons(
     clients' feature values. Returns COLUMNS: per client its reasons ranked 1..top; `features` the family's
     features that moved the score, strongest first; `feature`/`value` the strongest of them, which the
     sentence quotes."""
-    features = [c for c in contributions.columns if c != "base_value"]
+    columns = contributions.columns.tolist()  # a plain list: iterating pandas' Arrow-backed labels is slow
+    features = [c for c in columns if c != "base_value"]
     names = sorted({family_of(f, families) for f in features})
     member = np.zeros((len(features), len(names)))
     col_of = {n: j for j, n in enumerate(names)}
@@ -64,14 +65,14 @@ def principal_reasons(
         member[i, col_of[family_of(f, families)]] = 1.0
     # positional, not by label: a label lookup of ~660 columns cost more than the arithmetic for one client
     A = contributions.to_numpy(dtype=np.float64)
-    C = np.delete(A, list(contributions.columns).index("base_value"), axis=1)
+    C = np.delete(A, columns.index("base_value"), axis=1)
     raw = A.sum(axis=1)  # base value + every contribution
     by_family = C @ member  # (clients, families) in log-odds
     p_with = calibrator.transform(probability(raw))
     p_without = calibrator.transform(probability(raw[:, None] - by_family).ravel()).reshape(by_family.shape)
     effect = 100.0 * (p_with[:, None] - p_without)
     refused = is_refused(p_with, threshold)
-    same = list(values.columns) == features and values.index.equals(contributions.index)
+    same = values.columns.tolist() == features and values.index.equals(contributions.index)
     V = (values if same else values.reindex(index=contributions.index, columns=features)).to_numpy(dtype=np.float64)
     rows = []
     for r, cid in enumerate(contributions.index):
