@@ -15,18 +15,17 @@
   {%- endfor -%}
 {%- endif -%}
 {%- do features.append('score') %}
-with all_rows as (
-    select f.sk_id_curr, f.is_train, columns(f.* exclude (sk_id_curr, is_train, target))::double, s.probability as score
-    from {{ ref('client_features') }} f
-    left join {{ source('model', 'client_scores') }} s using (sk_id_curr)
+with train_ids as (
+    select sk_id_curr from {{ ref('client_features') }} where is_train order by hash(sk_id_curr) limit 50000
 ),
 
-base as (
-    select * exclude (sk_id_curr) from (
-        select * from all_rows where is_train order by hash(sk_id_curr) limit 50000
-    ) as train_sample
-    union all
-    select * exclude (sk_id_curr) from all_rows where not is_train
+-- the sampled train rows and every new one, read once (the sample's ids first: sorting every train row's
+-- ~670 columns to keep 50,000 cost a third of the model at full scale, 34.6 -> 22.0 s)
+base as materialized (
+    select f.is_train, columns(f.* exclude (sk_id_curr, is_train, target))::double, s.probability as score
+    from {{ ref('client_features') }} f
+    left join {{ source('model', 'client_scores') }} s using (sk_id_curr)
+    where not f.is_train or f.sk_id_curr in (select sk_id_curr from train_ids)
 ),
 
 edges as (
