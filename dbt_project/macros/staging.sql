@@ -41,7 +41,7 @@
     {%- for col in adapter.get_columns_in_relation(this) -%}
       {%- set documented = model.columns.get(col.name) -%}
       {%- if not (documented and documented.description) and col.name in kaggle -%}
-        {%- do statements.append("comment on column " ~ this ~ '."' ~ col.name ~ '" is ' ~ "'" ~ (kaggle[col.name] | replace("'", "''")) ~ "'") -%}
+        {%- do statements.append(comment_on_column(this, col.name, kaggle[col.name])) -%}
       {%- endif -%}
     {%- endfor -%}
     {{ return(statements | join(';\n')) }}

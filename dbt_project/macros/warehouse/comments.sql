@@ -8,8 +8,13 @@
   {%- if execute and column_comments_supported() -%}
     {%- set statements = [] -%}
     {%- for name, col in model.columns.items() if col.description -%}
-      {%- do statements.append("comment on column " ~ this ~ '."' ~ name ~ '" is ' ~ "'" ~ (col.description | replace("'", "''")) ~ "'") -%}
+      {%- do statements.append(comment_on_column(this, name, col.description)) -%}
     {%- endfor -%}
     {{ return(statements | join(';\n')) }}
   {%- endif -%}
 {% endmacro %}
+
+{# One column's comment statement; the text quoted as a SQL literal. #}
+{% macro comment_on_column(relation, column, text) -%}
+  comment on column {{ relation }}."{{ column }}" is '{{ text | replace("'", "''") }}'
+{%- endmacro %}
