@@ -167,14 +167,14 @@ class _Stamp:
     files: tuple[tuple[str, int, int], ...]
 
     @classmethod
-    def of(cls, paths: list[Path]) -> _Stamp:
+    def of(cls, paths: list[str]) -> _Stamp:
         out = []
-        for p in paths:
+        for p in paths:  # os.stat of a string: pathlib's costs ~10x more, and this runs per query
             try:
-                st = p.stat()
-                out.append((str(p), st.st_ino, st.st_mtime_ns))
+                st = os.stat(p)
+                out.append((p, st.st_ino, st.st_mtime_ns))
             except FileNotFoundError:
-                out.append((str(p), 0, 0))
+                out.append((p, 0, 0))
         return cls(tuple(out))
 
 
@@ -192,10 +192,13 @@ class WarehouseReader:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._stamp: _Stamp | None = None
         self._local = threading.local()
+        self._files: list[str] | None = None
 
-    def _paths(self) -> list[Path]:
-        s = self.settings
-        return [s.features_db, s.raw_db, s.model_db]
+    def _paths(self) -> list[str]:
+        if self._files is None:  # fixed with the settings; built once (the stamp is checked per query)
+            s = self.settings
+            self._files = [str(s.features_db), str(s.raw_db), str(s.model_db)]
+        return self._files
 
     def _open(self) -> duckdb.DuckDBPyConnection:
         s = self.settings

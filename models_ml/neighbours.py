@@ -50,12 +50,12 @@ EXTRA = 10  # neighbours fetched beyond k, to see whether the k-th distance is t
 
 class NeighbourIndex:
     """A KD-tree over every client's vector, built once per published model: a query visits a few leaves
-    (~4 ms at full scale, 356 k clients in 16 dimensions) instead of measuring the distance to every client.
+    instead of measuring the distance to every client.
     Exact: the k nearest by (distance, id), the client itself excluded, ties at the k-th distance broken by
     the smaller id as an `order by distance, sk_id_curr` would."""
 
     def __init__(self, ids, is_train, target, probability, vectors) -> None:
-        from sklearn.neighbors import KDTree  # scikit-learn comes with shap; imported where used (start-up time)
+        from scipy.spatial import cKDTree  # scipy comes with scikit-learn; imported where used (start-up time)
 
         order = np.argsort(ids, kind="stable")
         self.ids = np.asarray(ids, dtype=np.int64)[order]
@@ -63,8 +63,8 @@ class NeighbourIndex:
         self.target = np.asarray(target, dtype=np.float64)[order]  # NaN for a new application
         self.probability = np.asarray(probability, dtype=np.float64)[order]
         self.vectors = np.asarray(vectors, dtype=np.float64)[order]
-        # leaf size 16: queries ~3x faster than the default 40 on the full-scale vectors, for ~1.5x the build
-        self.tree = KDTree(self.vectors, leaf_size=16)
+        # scipy's tree: built in a fraction of scikit-learn KDTree's time, queried ~5x faster (less Python per query)
+        self.tree = cKDTree(self.vectors, leafsize=16)
 
     @classmethod
     def read(cls, con: duckdb.DuckDBPyConnection, table: str = "client_vectors") -> NeighbourIndex:
@@ -92,18 +92,18 @@ class NeighbourIndex:
         pos = self.position(int(client_id))
         if pos is None or len(self.ids) < 2:
             return []
-        q = self.vectors[pos : pos + 1]
+        q = self.vectors[pos]
         # A few more than k: when the farthest of them is farther than the k-th, every client as near as the
         # k-th is among them, and ties are broken by id, not by the tree's leaf order; else ask for all of those.
         dist, idx = self.tree.query(q, k=min(k + 1 + EXTRA, len(self.ids)))
-        keep = idx[0] != pos
-        dist, idx = dist[0][keep], idx[0][keep]
+        dist, idx = np.atleast_1d(dist), np.atleast_1d(idx)
+        keep = idx != pos
+        dist, idx = dist[keep], idx[keep]
         if len(idx) >= k and not dist[k - 1] < dist[-1]:
             kth = dist[k - 1]
-            idx, dist = self.tree.query_radius(q, r=kth + 1e-9 * max(1.0, kth), return_distance=True)
-            idx, dist = idx[0], dist[0]
-            keep = idx != pos
-            idx, dist = idx[keep], dist[keep]
+            idx = np.asarray(self.tree.query_ball_point(q, r=kth + 1e-9 * max(1.0, kth)), dtype=np.int64)
+            idx = idx[idx != pos]
+            dist = np.sqrt(((self.vectors[idx] - q) ** 2).sum(axis=1))
         chosen = np.lexsort((self.ids[idx], dist))[:k]
         return [self._item(int(idx[i]), float(dist[i])) for i in chosen]
 

@@ -14,6 +14,7 @@ one-row frame. The words are service/reasons.py's.
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -44,38 +45,39 @@ def family_of(feature: str, families: dict[str, str | None]) -> str:
     return families.get(feature) or feature
 
 
-def principal_reasons(
-    contributions: pd.DataFrame,
-    values: pd.DataFrame,
-    families: dict[str, str | None],
-    calibrator: Calibrator,
-    threshold: float,
-    top: int = MAX_REASONS,
-) -> pd.DataFrame:
-    """contributions: index sk_id_curr, one column per feature (log-odds) and `base_value`; values: the same
-    clients' feature values. Returns COLUMNS: per client its reasons ranked 1..top; `features` the family's
-    features that moved the score, strongest first; `feature`/`value` the strongest of them, which the
-    sentence quotes."""
-    columns = contributions.columns.tolist()  # a plain list: iterating pandas' Arrow-backed labels is slow
-    features = [c for c in columns if c != "base_value"]
-    names = sorted({family_of(f, families) for f in features})
-    member = np.zeros((len(features), len(names)))
-    col_of = {n: j for j, n in enumerate(names)}
-    for i, f in enumerate(features):
-        member[i, col_of[family_of(f, families)]] = 1.0
-    # positional, not by label: a label lookup of ~660 columns cost more than the arithmetic for one client
-    A = contributions.to_numpy(dtype=np.float64)
-    C = np.delete(A, columns.index("base_value"), axis=1)
-    raw = A.sum(axis=1)  # base value + every contribution
+@dataclass(frozen=True)
+class FamilyMatrix:
+    """Which family each feature's contribution adds up to: built once per model and catalog (the service
+    keeps one; rebuilding it per client cost more than the arithmetic)."""
+
+    features: tuple[str, ...]
+    names: tuple[str, ...]
+    member: np.ndarray  # (features, families) of 0/1
+
+    @classmethod
+    def of(cls, features: list[str], families: dict[str, str | None]) -> FamilyMatrix:
+        of = [family_of(f, families) for f in features]
+        names = sorted(set(of))
+        col = {n: j for j, n in enumerate(names)}
+        member = np.zeros((len(features), len(names)))
+        member[np.arange(len(features)), [col[n] for n in of]] = 1.0
+        return cls(tuple(features), tuple(names), member)
+
+
+def reason_rows(
+    ids, C: np.ndarray, raw: np.ndarray, V: np.ndarray, matrix: FamilyMatrix, calibrator: Calibrator, threshold: float, top: int
+) -> list[tuple]:
+    """The COLUMNS tuples of every client's reasons. C: (clients, features) contributions in log-odds, raw: each
+    client's raw score (base value + every contribution), V: the feature values, columns as `matrix.features`."""
+    member, names, features = matrix.member, matrix.names, matrix.features
     by_family = C @ member  # (clients, families) in log-odds
     p_with = calibrator.transform(probability(raw))
     p_without = calibrator.transform(probability(raw[:, None] - by_family).ravel()).reshape(by_family.shape)
     effect = 100.0 * (p_with[:, None] - p_without)
     refused = is_refused(p_with, threshold)
-    same = values.columns.tolist() == features and values.index.equals(contributions.index)
-    V = (values if same else values.reindex(index=contributions.index, columns=features)).to_numpy(dtype=np.float64)
+    members = [np.flatnonzero(member[:, j]) for j in range(len(names))]
     rows = []
-    for r, cid in enumerate(contributions.index):
+    for r, cid in enumerate(ids):
         sign = 1.0 if refused[r] else -1.0
         # the families that push the way of the decision in the model, by effect on the probability, then log-odds
         # (an isotonic calibration is flat in places: a real push can move the probability by 0 points)
@@ -83,7 +85,7 @@ def principal_reasons(
         order = sorted(candidates, key=lambda j: (-sign * effect[r, j], -sign * by_family[r, j]))
         order = [j for j in order if sign * effect[r, j] >= MIN_EFFECT_PP][:top] or order[:1]
         for rank, j in enumerate(order, start=1):
-            idx = np.flatnonzero(member[:, j])
+            idx = members[j]
             idx = idx[np.argsort(-sign * C[r, idx], kind="mergesort")]
             idx = idx[sign * C[r, idx] > 0] if (sign * C[r, idx] > 0).any() else idx[:1]
             rows.append(
@@ -95,7 +97,33 @@ def principal_reasons(
                     float(by_family[r, j]),
                     [features[i] for i in idx],
                     features[idx[0]],
-                    V[r, idx[0]],
+                    float(V[r, idx[0]]),
                 )
             )
+    return rows
+
+
+def principal_reasons(
+    contributions: pd.DataFrame,
+    values: pd.DataFrame,
+    families: dict[str, str | None] | FamilyMatrix,
+    calibrator: Calibrator,
+    threshold: float,
+    top: int = MAX_REASONS,
+) -> pd.DataFrame:
+    """contributions: index sk_id_curr, one column per feature (log-odds) and `base_value`; values: the same
+    clients' feature values. Returns COLUMNS: per client its reasons ranked 1..top; `features` the family's
+    features that moved the score, strongest first; `feature`/`value` the strongest of them, which the
+    sentence quotes."""
+    columns = contributions.columns.tolist()  # a plain list: iterating pandas' Arrow-backed labels is slow
+    features = [c for c in columns if c != "base_value"]
+    matrix = families if isinstance(families, FamilyMatrix) else FamilyMatrix.of(features, families)
+    if list(matrix.features) != features:
+        raise ValueError("principal_reasons: the family matrix was built for other features")
+    # positional, not by label: a label lookup of ~660 columns cost more than the arithmetic for one client
+    A = contributions.to_numpy(dtype=np.float64)
+    C = np.delete(A, columns.index("base_value"), axis=1)
+    same = values.columns.tolist() == features and values.index.equals(contributions.index)
+    V = (values if same else values.reindex(index=contributions.index, columns=features)).to_numpy(dtype=np.float64)
+    rows = reason_rows(contributions.index, C, A.sum(axis=1), V, matrix, calibrator, threshold, top)
     return pd.DataFrame(rows, columns=COLUMNS)
