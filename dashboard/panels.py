@@ -98,6 +98,7 @@ class Events:
         self.service = service
         self.currency = service.settings.currency
         self._important: tuple[object, list[tuple[str, str]]] | None = None
+        self._model_panels: tuple[object, tuple] | None = None
 
     def warm_up(self) -> None:
         """Load the model and the marts' structure before the first visitor (the first pick was 2.7 s cold)."""
@@ -115,7 +116,7 @@ class Events:
 
     def important(self) -> list[tuple[str, str]]:
         """(label, feature) of the model's most important comparable features, read once per publication."""
-        stamp = (self.service.reader.stamp, self.service.models.current().run_id)
+        stamp = self.service.publication()
         if self._important is None or self._important[0] != stamp:
             top = self.service.comparable_features(limit=IMPORTANT_FEATURES)
             self._important = (stamp, [(r["label"], r["feature"]) for r in top])
@@ -160,17 +161,19 @@ class Events:
 
     # -- opening an application -------------------------------------------------------------------
     def open_initial(self, request: gr.Request):
-        """The application in the address (?id=N), else the newest new application."""
+        """The application in the address (?id=N), else the newest new application: its id, a note, and every
+        client panel (show_client's outputs) drawn in the same step."""
         asked = (request.query_params.get("id") or "").strip() if request is not None else ""
         if asked:
             cid, note = self._existing(asked)
-            if cid is not None:
-                return cid, ""
-            return gr.update(), note
-        try:
-            return self.service.newest_application(), ""
-        except ScoringError as exc:
-            return gr.update(), f"**{_message(exc)}**"
+        else:
+            try:
+                cid, note = self.service.newest_application(), ""
+            except ScoringError as exc:
+                cid, note = None, f"**{_message(exc)}**"
+        if cid is None:
+            return [gr.update(), note, *self._no_client("Choose an application to see its decision.")]
+        return [cid, note, *self.show_client(cid)]
 
     def _existing(self, text: str) -> tuple[int | None, str]:
         """(id, "") when `text` is an existing id, else (None, a sentence with the nearest ids)."""
@@ -409,7 +412,14 @@ class Events:
 
     # -- model and monitoring ---------------------------------------------------------------------
     def model(self):
-        info = self.service.model_info()
+        """The Model tab and the global importance: the same for every visitor until a model or the warehouse is
+        published again, so drawn once per publication (every page load asks for it)."""
+        key = self.service.publication()
+        if self._model_panels is None or self._model_panels[0] != key:
+            self._model_panels = (key, self._draw_model(self.service.model_info()))
+        return self._model_panels[1]
+
+    def _draw_model(self, info: dict) -> tuple:
         roc, roc_alt = charts.roc(info["roc_curve"], (info.get("metrics") or {}).get("oof_auc"))
         cost, cost_alt = charts.cost_curve(info["threshold_curve"], info["threshold"], info.get("costs"))
         cal, cal_alt = charts.calibration(info["calibration"])

@@ -272,12 +272,15 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
         query.change(
             events.search, [query], search_outputs, api_name="search", show_progress="hidden", trigger_mode="always_last"
         )
-        query.submit(events.open_id, [query], [client_id, *search_outputs], api_name="open_id", show_progress="hidden")
-        matches.input(events.pick, [matches], [client_id], api_name=False, show_progress="hidden")
-        # The decision first; the comparison (the slowest panel) follows with the client's own reasons as features.
-        client_id.change(events.show_client, [client_id], client_outputs, api_name="show_client", show_progress="minimal").then(
-            events.compare, compare_inputs, compare_outputs, api_name=False, show_progress="minimal"
-        )
+        # Opening an application: the decision first, then the comparison (the slowest panel) with the client's
+        # own reasons as features. Each way in names its steps (not client_id.change, which the first page's
+        # load would trigger a second time after it has drawn the client itself).
+        query.submit(events.open_id, [query], [client_id, *search_outputs], api_name="open_id", show_progress="hidden").then(
+            events.show_client, [client_id], client_outputs, api_name="show_client", show_progress="minimal"
+        ).then(events.compare, compare_inputs, compare_outputs, api_name=False, show_progress="minimal")
+        matches.input(events.pick, [matches], [client_id], api_name=False, show_progress="hidden").then(
+            events.show_client, [client_id], client_outputs, api_name=False, show_progress="minimal"
+        ).then(events.compare, compare_inputs, compare_outputs, api_name=False, show_progress="minimal")
         client_id.change(None, [client_id], None, js=FOLLOW_ADDRESS)
         population.input(events.filters_for, [population], group_filters, api_name=False, show_progress="hidden")
         for control in (population, features, show_box, show_scatter, fx, fy, *group_filters):
@@ -292,7 +295,10 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
         term.input(events.follow_term, [credit, annuity, term, keep_annuity], [annuity, term], api_name=False)
         annuity.input(events.follow_annuity, [credit, annuity], [term], api_name=False)
         monitoring_tab.select(events.monitoring, None, [drift_summary, drift_table], api_name="monitoring")
-        demo.load(events.open_initial, None, [client_id, match_note], api_name=False, show_progress="hidden")
+        # The first page draws its application in one step (no round trip between choosing and drawing it).
+        demo.load(
+            events.open_initial, None, [client_id, match_note, *client_outputs], api_name=False, show_progress="hidden"
+        ).then(events.compare, compare_inputs, compare_outputs, api_name=False, show_progress="minimal")
         demo.load(
             events.model,
             None,

@@ -53,6 +53,7 @@ class FamilyMatrix:
     features: tuple[str, ...]
     names: tuple[str, ...]
     member: np.ndarray  # (features, families) of 0/1
+    members: tuple[np.ndarray, ...]  # per family, the positions of its features
 
     @classmethod
     def of(cls, features: list[str], families: dict[str, str | None]) -> FamilyMatrix:
@@ -61,7 +62,7 @@ class FamilyMatrix:
         col = {n: j for j, n in enumerate(names)}
         member = np.zeros((len(features), len(names)))
         member[np.arange(len(features)), [col[n] for n in of]] = 1.0
-        return cls(tuple(features), tuple(names), member)
+        return cls(tuple(features), tuple(names), member, tuple(np.flatnonzero(member[:, j]) for j in range(len(names))))
 
 
 def reason_rows(
@@ -75,7 +76,7 @@ def reason_rows(
     p_without = calibrator.transform(probability(raw[:, None] - by_family).ravel()).reshape(by_family.shape)
     effect = 100.0 * (p_with[:, None] - p_without)
     refused = is_refused(p_with, threshold)
-    members = [np.flatnonzero(member[:, j]) for j in range(len(names))]
+    members = matrix.members
     rows = []
     for r, cid in enumerate(ids):
         sign = 1.0 if refused[r] else -1.0
