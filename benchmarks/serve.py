@@ -23,8 +23,9 @@ import httpx
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-# The page is complete when the decision is written and the gauge and the explanation are drawn.
-COMPLETE = "#decision-text h2, #gauge .js-plotly-plot .main-svg, #why-plot .js-plotly-plot .main-svg"
+# The page is complete when the decision is written and the gauge and the explanation are drawn (inline
+# SVG / HTML from the server, dashboard/html_charts.py; a placeholder is marked "pending").
+COMPLETE = "#decision-text h2, #gauge figure.gauge-chart svg, #why-plot figure.html-chart:not(.pending)"
 
 ENDPOINTS = {
     "score": "/api/v1/clients/{id}/score",

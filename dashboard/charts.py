@@ -1,4 +1,5 @@
-"""Charts for the dashboard: plain data in, a plotly figure and its text alternative out.
+"""The dashboard's Plotly charts (comparison and model tabs): plain data in, a plotly figure and its text
+alternative out. The first screen's charts (gauge, reasons, importance) are inline SVG / HTML, in html_charts.py.
 
 Accessibility rules every chart follows (WCAG 2.1 AA 1.1.1, 1.4.1, 1.4.3):
 - each function returns `(figure, alt_text)`; the dashboard shows the text beside the chart;
@@ -19,7 +20,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.format import effect_points, format_value, percent
+from dashboard.format import format_value, percent
 
 BLUE = "#0072B2"  # below the threshold / lowers risk / repaid
 VERMILLION = "#D55E00"  # above the threshold / raises risk / defaulted (marks only: 3.9:1 on white)
@@ -89,155 +90,7 @@ def empty(message: str) -> tuple[go.Figure, str]:
     return _layout(fig, "", height=200), message
 
 
-# --- decision --------------------------------------------------------------------------------------
-
-
-def gauge(probability: float, threshold: float, decision: str) -> tuple[go.Figure, str]:
-    """The client's probability on a 0-100 % dial: blue band = accepted, vermillion = refused. `decision` is
-    the service's, so the dial never words the rule differently."""
-    p, t = probability * 100, threshold * 100
-    top = max(100.0, p)
-    # A dial with a threshold at 8 % would squeeze the accepted band into a sliver; zoom to the useful range.
-    axis_max = min(100.0, max(4 * t, p * 1.25, 10.0))
-    axis_max = max(axis_max, p)
-    fig = go.Figure(
-        go.Indicator(
-            mode="gauge+number+delta",
-            value=round(p, 2),
-            number=dict(suffix=" %", valueformat=".2f" if p < 1 else ".1f", font=dict(size=40)),
-            delta=dict(
-                reference=round(t, 1),
-                valueformat=".1f",
-                suffix=" pp vs the limit",
-                font=dict(size=15),
-                increasing=dict(color=VERMILLION_TEXT, symbol="▲ "),
-                decreasing=dict(color=BLUE, symbol="▼ "),
-            ),
-            gauge=dict(
-                axis=dict(range=[0, axis_max], ticksuffix=" %", tickfont=dict(size=12)),
-                bar=dict(color=GREY, thickness=0.22),
-                steps=[
-                    dict(range=[0, t], color=BLUE_BAND, name="accepted"),
-                    dict(range=[t, min(top, axis_max)], color=VERMILLION_BAND, name="refused"),
-                ],
-                threshold=dict(line=dict(color=INK, width=5), thickness=1.0, value=t),
-            ),
-            domain=dict(x=[0, 1], y=[0.3, 1]),
-        )
-    )
-    # Under the dial, in its own strip, so it never crosses the arc.
-    fig.add_annotation(
-        text=f"blue band: accepted below {t:.1f} %<br>orange band: refused from {t:.1f} %<br>black tick: the limit · grey bar: this client",
-        x=0.5,
-        y=0.0,
-        xref="paper",
-        yref="paper",
-        xanchor="center",
-        yanchor="bottom",
-        showarrow=False,
-        font=dict(size=13, color=INK),
-    )
-    _layout(fig, f"Probability of default: {decision.upper()}", height=360, margin=dict(l=45, r=45, t=70, b=10))
-    distance = p - t
-    alt = (
-        f"Gauge: probability of default {percent(probability)} against the bank's limit (threshold) of {percent(threshold)}; "
-        f"{abs(distance):.1f} percentage points {'above' if distance >= 0 else 'below'} it, so the application is "
-        f"{decision}."
-    )
-    return fig, alt
-
-
-# --- explanations ----------------------------------------------------------------------------------
-
-
 LABEL_WRAP = 38  # characters per label line: ~300 px at 13 px, so a 390-px phone shows every label whole
-
-
-def _row_bars(fig: go.Figure, labels: Sequence[str], values: Sequence[float], title: str, **bar) -> go.Figure:
-    """Horizontal bars, each with its label written above it across the chart's whole width (not on the
-    axis), so the labels never compete with the bars for room: the same figure reads at 1280 and 390 px."""
-    wrapped = [wrap(t, LABEL_WRAP) for t in labels]
-    lines = max((w.count("<br>") + 1 for w in wrapped), default=1)
-    fig.add_trace(go.Bar(x=list(values), y=list(range(len(values))), orientation="h", width=0.32, **bar))
-    for i, text in enumerate(wrapped):
-        fig.add_annotation(
-            text=text,
-            x=0,
-            xref="paper",
-            xanchor="left",
-            y=i + 0.18,
-            yref="y",
-            yanchor="bottom",
-            align="left",
-            showarrow=False,
-            font=dict(size=13, color=INK),
-        )
-    _layout(fig, title, height=len(values) * (20 * lines + 30) + 140, margin=dict(l=10, r=20, t=70, b=70))
-    fig.update_yaxes(visible=False, range=[-0.5, len(values) - 0.3])
-    return fig
-
-
-def reason_bars(reasons: Sequence[dict], title: str = "The principal reasons") -> tuple[go.Figure, str]:
-    """Horizontal bars of the principal reasons (service/reasons.py), each its sentence and its effect in
-    percentage points of the probability of default, the strongest on top; labels above the bars, so the
-    same figure reads at 1280 and 390 px."""
-    items = list(reasons)
-    if not items:
-        return empty("No single factor moves this client's estimated risk by 0.1 point or more.")
-    texts = [r["sentence"] for r in items][::-1]
-    values = [float(r["effect_pp"]) for r in items][::-1]
-    words = ["raises risk" if v > 0 else "lowers risk" for v in values]
-    fig = _row_bars(
-        go.Figure(),
-        [f"{t} · {w} ({effect_points(v)})" for t, v, w in zip(texts, values, words)],
-        values,
-        title,
-        marker=dict(
-            color=[VERMILLION if v > 0 else BLUE for v in values],
-            pattern=dict(shape=["/" if v > 0 else "" for v in values], fgcolor="white", size=6),
-        ),
-        customdata=[[t, w] for t, w in zip(texts, words)],
-        hovertemplate="%{customdata[0]}<br>%{x:+.1f} percentage points: %{customdata[1]}<extra></extra>",
-    )
-    fig.update_xaxes(
-        title="← lowers · raises the risk →<br>(percentage points)",
-        zeroline=True,
-        zerolinecolor=INK,
-        range=_padded(values, 0.05),
-    )
-    alt = "Bar chart of the principal reasons. " + " ".join(
-        f"{r['rank']}. {r['sentence']}: {effect_points(r['effect_pp'])}." for r in items
-    )
-    return fig, alt
-
-
-def _padded(values: Sequence[float], share: float) -> list[float]:
-    """An axis range from 0 with room beyond the bars for their outside labels."""
-    lo, hi = min([0.0, *values]), max([0.0, *values])
-    span = (hi - lo) or 1.0
-    return [lo - (share * span if lo < 0 else 0.02 * span), hi + (share * span if hi > 0 else 0.02 * span)]
-
-
-def importance_bars(importance: Sequence[dict], top: int = 15) -> tuple[go.Figure, str]:
-    items = sorted(importance, key=lambda r: -float(r["mean_abs_shap"]))[:top]
-    labels = [r.get("label") or r["feature"] for r in items][::-1]
-    values = [float(r["mean_abs_shap"]) for r in items][::-1]
-    fig = _row_bars(
-        go.Figure(),
-        [f"{label}: {v:.3f}" for label, v in zip(labels, values)],
-        values,
-        "What matters for all clients",
-        marker_color=BLUE,
-        customdata=labels,
-        hovertemplate="%{customdata}<br>%{x:.3f}<extra></extra>",
-    )
-    fig.update_xaxes(title="average size of the contribution<br>(mean |SHAP|, log-odds)", range=_padded(values, 0.02))
-    alt = (
-        "Global importance, most important first: "
-        + ", ".join(f"{r.get('label') or r['feature']} ({float(r['mean_abs_shap']):.3f})" for r in items[:8])
-        + "."
-    )
-    return fig, alt
 
 
 # --- comparison ------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import math
 import gradio as gr
 import pandas as pd
 
-from dashboard import charts
+from dashboard import charts, html_charts
 from dashboard.format import effect_points, format_value, money, percent, points, years
 from kernel.errors import ClientNotFound, InvalidField, ScoringError
 from service import wording as presentation
@@ -101,11 +101,14 @@ class Events:
         self._model_panels: tuple[object, tuple] | None = None
 
     def warm_up(self) -> None:
-        """Load the model and the marts' structure before the first visitor (the first pick was 2.7 s cold)."""
+        """Load the model, the marts' structure and the first page's comparison before the first visitor (the
+        first pick was 2.7 s cold)."""
         try:
             newest = self.service.newest_application()
-            if newest is not None:
-                self.service.explanation(newest)
+            if newest is not None:  # the first page's application, and its comparison with all clients
+                defaults = self.default_features(self.service.explanation(newest)["contributions"])
+                if defaults:
+                    self.service.population([f for _, f in defaults], "all", client_id=newest, sample=COMPARE_SAMPLE)
             self.feature_choices()
         except ScoringError:  # nothing published yet: the page says so when it opens
             pass
@@ -234,8 +237,8 @@ class Events:
             client = self.service.client(client_id)
         except (ClientNotFound, ScoringError) as exc:  # unknown client, or a model that needs retraining
             return self._no_client(f"**{_message(exc)}**")
-        gauge, gauge_alt = charts.gauge(explanation["probability"], explanation["threshold"], explanation["decision"])
-        why, why_alt = charts.reason_bars(explanation["reasons"])
+        gauge, gauge_alt = html_charts.gauge(explanation["probability"], explanation["threshold"], explanation["decision"])
+        why, why_alt = html_charts.reason_bars(explanation["reasons"])
         application = client.get("application") or {}
         defaults = self.default_features(explanation["contributions"])
         options = self.feature_choices(defaults)
@@ -263,15 +266,15 @@ class Events:
         ]
 
     def _no_client(self, message: str) -> list:
-        fig, alt = charts.empty(message.strip("*"))
+        text = message.strip("*")
         return [
             message,
-            fig,
-            alt,
+            html_charts.message(text, "gauge-alt")[0],
+            text,
             "",
             "",
-            fig,
-            alt,
+            html_charts.message(text, "why-alt")[0],
+            text,
             *[None] * len(WHAT_IF_FIELDS),
             "",
             gr.update(),
@@ -360,7 +363,9 @@ class Events:
                 gr.update(visible=False),
                 *self._field_states(fields, errors),
             )
-        fig, alt = charts.reason_bars(result["edited"]["reasons"], title="The principal reasons of the edited decision")
+        fig, alt = html_charts.reason_bars(
+            result["edited"]["reasons"], title="The principal reasons of the edited decision", describedby="what-if-alt"
+        )
         return (
             what_if_text(result, self.currency),
             gr.update(value=fig, visible=True),
@@ -423,7 +428,7 @@ class Events:
         roc, roc_alt = charts.roc(info["roc_curve"], (info.get("metrics") or {}).get("oof_auc"))
         cost, cost_alt = charts.cost_curve(info["threshold_curve"], info["threshold"], info.get("costs"))
         cal, cal_alt = charts.calibration(info["calibration"])
-        imp, imp_alt = charts.importance_bars(self.service.importance(limit=15))
+        imp, imp_alt = html_charts.importance_bars(self.service.importance(limit=15))
         return (
             model_text(info),
             roc,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from dashboard import charts, panels
+from dashboard import charts, html_charts, panels
 from dashboard.counterfactual import counterfactual_block
 from service.scoring_service import ScoringService
 
@@ -16,7 +16,9 @@ PAGE_TITLE = "Credit scoring dashboard — Prêt à dépenser"
 POPULATIONS = [("All clients", "all"), ("A group chosen with filters", "group"), ("The 20 most similar clients", "similar")]
 SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "DejaVu Sans", "Helvetica", "Arial", "sans-serif"]
 FOCUS = "#0060a0"  # 6.5:1 on white: the focus ring meets WCAG 1.4.11's 3:1 against the page and the control
-CSS = f"""
+CSS = (
+    html_charts.CSS
+    + f"""
 .alt-text {{ font-size: 0.95rem; color: #1a1a1a; }}
 #profile table, #profile-full table {{ width: 100%; table-layout: auto; border-collapse: collapse; font-size: 0.95rem; }}
 #profile thead, #profile-full thead {{ display: none; }}
@@ -42,6 +44,7 @@ input:focus, textarea:focus {{ outline: 3px solid {FOCUS} !important; outline-of
 /* Five tabs fit a 390-px phone side by side rather than behind Gradio's "More tabs" menu. */
 .tab-container button {{ padding-left: .5rem !important; padding-right: .5rem !important; }}
 """
+)
 
 # Runs once in the page: charts become images named by their title and described by their text alternative
 # (WCAG 1.1.1); the decision is a polite live region (4.1.3); the address follows the open application; and
@@ -112,6 +115,7 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
     feature_choices = events.feature_choices()
     filters = events.filter_choices()
     loading, loading_alt = charts.empty("Opening the application…")
+    opening = "Opening the application…"
 
     with gr.Blocks(title=PAGE_TITLE, analytics_enabled=False) as demo:
         gr.Markdown(
@@ -142,19 +146,21 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
                 with gr.Accordion("Full profile", open=False, elem_id="profile-more"):
                     profile_full = gr.Markdown(elem_id="profile-full")
             with gr.Column(scale=2, min_width=300):
-                gauge = gr.Plot(loading, label="Probability of default against the bank's limit", elem_id="gauge")
-                gauge_alt = gr.Markdown(loading_alt, elem_classes="alt-text", elem_id="gauge-alt")
+                gauge = gr.HTML(html_charts.message(opening, "gauge-alt", pending=True)[0], elem_id="gauge")
+                gauge_alt = gr.Markdown(opening, elem_classes="alt-text", elem_id="gauge-alt")
 
         with gr.Tabs():
             with gr.Tab("Why", id="why"):
                 gr.Markdown("## Why this decision")
                 why_summary = gr.Markdown(elem_id="why-summary")
-                why_plot = gr.Plot(loading, label="What moved this client's score", elem_id="why-plot")
-                why_alt = gr.Markdown(loading_alt, elem_classes="alt-text", elem_id="why-alt")
+                why_plot = gr.HTML(html_charts.message(opening, "why-alt", pending=True)[0], elem_id="why-plot")
+                why_alt = gr.Markdown(opening, elem_classes="alt-text", elem_id="why-alt")
                 counterfactual_block(service, client_id)
                 gr.Markdown("## What matters for all clients")
-                importance_plot = gr.Plot(loading, label="Global importance", elem_id="importance-plot")
-                importance_alt = gr.Markdown(loading_alt, elem_classes="alt-text", elem_id="importance-alt")
+                importance_plot = gr.HTML(
+                    html_charts.message("Reading the model…", "importance-alt", pending=True)[0], elem_id="importance-plot"
+                )
+                importance_alt = gr.Markdown("Reading the model…", elem_classes="alt-text", elem_id="importance-alt")
 
             with gr.Tab("Compare", id="compare"):
                 population = gr.Radio(POPULATIONS, value="all", label="Compare the client with", elem_id="population")
@@ -217,7 +223,7 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
                     what_if_button = gr.Button("Score the edited application", variant="primary", elem_id="what-if-run")
                     reset_button = gr.Button("Back to the client's values", elem_id="what-if-reset")
                 what_if_result = gr.Markdown(elem_id="what-if-result")
-                what_if_plot = gr.Plot(visible=False, label="What moved the edited score", elem_id="what-if-plot")
+                what_if_plot = gr.HTML(visible=False, elem_id="what-if-plot")
                 what_if_alt = gr.Markdown(elem_classes="alt-text", visible=False, elem_id="what-if-alt")
 
             with gr.Tab("Model", id="model"):

@@ -4,6 +4,8 @@ with filters, or the similar clients, split by known outcome. The population is 
 
 from __future__ import annotations
 
+import threading
+
 import duckdb
 import numpy as np
 
@@ -38,6 +40,16 @@ def box_stats(values: np.ndarray) -> dict:
     }
 
 
+def _figures(frame, names: list[str]) -> dict[str, list[dict]]:
+    stats = {}
+    for name in names:
+        groups = frame.groupby("outcome", sort=True)[name] if len(frame) else []
+        stats[name] = [
+            {"outcome": outcome, "n": len(values), **box_stats(values.to_numpy(dtype=np.float64))} for outcome, values in groups
+        ]
+    return stats
+
+
 def run_population(
     con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str]], where: str, params: dict, sample: int, seed: int = 42
 ) -> dict:
@@ -46,13 +58,40 @@ def run_population(
     for the joins, ~0.5 s at full scale), then the box-plot figures by outcome over the whole population
     and a fixed random sample of its rows for the scatter plot."""
     frame = con.execute(population_sql(columns, where), params).df()
-    names = [n for n, _ in columns]
-    stats = {}
-    for name in names:
-        groups = frame.groupby("outcome", sort=True)[name] if len(frame) else []
-        stats[name] = [
-            {"outcome": outcome, "n": len(values), **box_stats(values.to_numpy(dtype=np.float64))} for outcome, values in groups
-        ]
     picked = frame.sample(n=min(int(sample), len(frame)), random_state=seed) if len(frame) else frame
     rows = [{k: jsonable(v) for k, v in r.items()} for r in picked.to_dict("records")]
-    return {"rows": rows, "stats": stats}
+    return {"rows": rows, "stats": _figures(frame, [n for n, _ in columns])}
+
+
+class AllClients:
+    """The comparison with every train client, kept for one publication of the warehouse: its box figures do
+    not depend on the client compared, so each feature's are computed once (one read of the column) and
+    every later comparison with that feature is a lookup. The scatter's sample is one fixed set of clients,
+    chosen at the first read, so any two features' sampled values belong to the same clients."""
+
+    WHERE = "f.is_train"
+
+    def __init__(self, sample: int, seed: int = 42) -> None:
+        self.sample, self.seed = int(sample), seed
+        self._stats: dict[str, list[dict]] = {}
+        self._sampled: dict[str, list] = {}
+        self._rows: list[dict] | None = None  # sk_id_curr and outcome of the sampled clients
+        self._lock = threading.Lock()
+
+    def figures(self, con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str]]) -> dict:
+        """run_population's answer for the population "all", reading only the columns not read before."""
+        with self._lock:
+            missing = [(n, c) for n, c in columns if n not in self._stats]
+            if missing:
+                frame = con.execute(population_sql(missing, self.WHERE)).df()
+                if self._rows is None:
+                    picked = frame.sample(n=min(self.sample, len(frame)), random_state=self.seed) if len(frame) else frame
+                    self._rows = [{"sk_id_curr": int(i), "outcome": o} for i, o in zip(picked["sk_id_curr"], picked["outcome"])]
+                ids = [r["sk_id_curr"] for r in self._rows]
+                indexed = frame.set_index("sk_id_curr")
+                self._stats.update(_figures(frame, [n for n, _ in missing]))
+                for name, _ in missing:
+                    self._sampled[name] = [jsonable(v) for v in indexed[name].reindex(ids).tolist()]
+            names = [n for n, _ in columns]
+            rows = [{**r, **{n: self._sampled[n][i] for n in names}} for i, r in enumerate(self._rows or [])]
+            return {"rows": rows, "stats": {n: self._stats[n] for n in names}}

@@ -41,12 +41,13 @@ CLIPPED_TEXT = """
 }
 """
 
-# Every chart on show is an image (role="img") with a name, and its text alternative (the block right after
-# it, at least 20 characters) is tied to it by aria-describedby (WCAG 1.1.1).
+# Every chart on show (Plotly's, or the first screen's inline SVG / HTML ones) is an image (role="img") with a
+# name, and its text alternative (the block right after it, at least 20 characters) is tied to it by
+# aria-describedby (WCAG 1.1.1).
 CHARTS_WITHOUT_TEXT = """
 () => {
   const bad = [];
-  document.querySelectorAll('.js-plotly-plot').forEach((plot) => {
+  document.querySelectorAll('.js-plotly-plot, figure.html-chart').forEach((plot) => {
     if (!plot.getBoundingClientRect().width) return;
     const block = plot.closest('.block');
     const name = (block && block.id) || 'a chart';
@@ -65,7 +66,8 @@ CHARTS_WITHOUT_TEXT = """
 EMPTY_FRAMES = """
 () => ['gauge', 'why-plot', 'importance-plot', 'box-plot', 'scatter-plot', 'what-if-plot', 'roc-plot', 'calibration-plot',
        'cost-plot'].filter((id) => { const el = document.getElementById(id);
-    return el && el.getBoundingClientRect().width > 0 && !el.querySelector('.js-plotly-plot .main-svg'); })
+    return el && el.getBoundingClientRect().width > 0
+      && !el.querySelector('.js-plotly-plot .main-svg, figure.html-chart:not(.pending)'); })
 """
 
 # The focused element's outline against the background behind it (WCAG 1.4.11: 3:1); 0 without an outline.
@@ -88,7 +90,7 @@ FOCUS_RING = """
 CHART_TEXT_OUTSIDE = """
 () => {
   const bad = [];
-  document.querySelectorAll('.js-plotly-plot').forEach((plot) => {
+  document.querySelectorAll('.js-plotly-plot, figure.html-chart').forEach((plot) => {
     const box = plot.getBoundingClientRect();
     if (!box.width) return;
     plot.querySelectorAll('text').forEach((t) => {

@@ -193,9 +193,10 @@ def test_first_screen(open_page, newest, artifacts, axe_script):
     expect(decision).to_contain_text("the bank's limit")
     expect(decision).to_contain_text("percentage points")
     expect(decision).to_contain_text(re.compile("Why it is (refused|accepted)"))
-    expect(page.locator("#gauge .js-plotly-plot")).to_be_visible()
+    # The first screen's charts are inline SVG / HTML from the server (no charting library to load).
+    expect(page.locator("#gauge figure.gauge-chart svg")).to_be_visible()
     _settle(page)
-    for selector in ("#decision-text", "#gauge .js-plotly-plot"):
+    for selector in ("#decision-text", "#gauge figure.gauge-chart"):
         box = page.locator(selector).bounding_box()
         assert box and box["y"] + box["height"] <= LAPTOP["height"], f"{selector} is below the fold"
     page.screenshot(path=str(artifacts / "dashboard.png"))  # the laptop view (docs/dashboard.png)
@@ -212,7 +213,7 @@ def test_first_screen(open_page, newest, artifacts, axe_script):
     expect(page.locator("#profile-full")).to_contain_text("Gender")
     # Screen readers: the decision is a polite live region; each chart an image named and described.
     expect(decision).to_have_attribute("aria-live", "polite")
-    plot = page.locator("#gauge .js-plotly-plot")
+    plot = page.locator("#gauge figure.gauge-chart")
     expect(plot).to_have_attribute("role", "img")
     described = plot.get_attribute("aria-describedby")
     assert described and "limit" in page.locator(f"#{described}").inner_text()
@@ -363,7 +364,7 @@ def test_narrow_and_zoomed(open_page, newest, artifacts, name, viewport, scale):
     # 200 % zoom of a 1280×720 window lays the page out in 640×360 CSS pixels at twice the size.
     page = open_page("/", viewport=viewport, scale=scale)
     _decision(page, newest)
-    expect(page.locator("#why-plot .js-plotly-plot")).to_be_attached()
+    expect(page.locator("#why-plot figure.html-chart:not(.pending)")).to_be_attached()
     _settle(page)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), f"{name}: sideways scroll"
     assert page.evaluate(CLIPPED_TEXT, "#profile td, #decision-text, #why-summary, .alt-text") == []
