@@ -40,4 +40,5 @@ def counterfactual_block(service: ScoringService, client_id: gr.components.Compo
             elem_id="counterfactual-text",
         )
     button.click(find, [client_id], [text], api_name="counterfactual")
-    client_id.change(lambda _: "", [client_id], [text], api_name=False, show_progress="hidden")
+    # Another client clears the answer, in the page (no round trip to the server).
+    client_id.change(None, [client_id], [text], js="(id) => ''")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+import duckdb
 import gradio as gr
 import pandas as pd
 
@@ -111,6 +112,18 @@ class Events:
                     self.service.population([f for _, f in defaults], "all", client_id=newest, sample=COMPARE_SAMPLE)
             self.feature_choices()
         except ScoringError:  # nothing published yet: the page says so when it opens
+            pass
+
+    def warm_comparisons(self, batch: int = 40) -> None:
+        """The comparison with all clients for every feature that can be a client's reason (the model's features
+        with some importance, most important first) and the profile's, a batch of columns per query: run in a
+        background thread at start (~20 s at full scale), so a client's first comparison is a lookup."""
+        try:
+            features = [r["feature"] for r in self.service.comparable_features(limit=10_000) if r["mean_abs_shap"] > 0]
+            features += list(PROFILE_FEATURES)
+            for start in range(0, len(features), batch):
+                self.service.population(features[start : start + batch], "all", sample=COMPARE_SAMPLE)
+        except (ScoringError, InvalidField, duckdb.Error):  # nothing published yet, or a rebuild under way
             pass
 
     # -- choices: read through the service, so a rebuild or a new model shows ---------------------
@@ -219,13 +232,18 @@ class Events:
         return " — ".join(parts) + f" ({hit['kind']})"
 
     def open_id(self, query: str):
-        """Enter in the search box: open the exact id, or say it does not exist and suggest the nearest."""
+        """Enter in the search box: open the exact id (its id, the list closed, and every client panel drawn in
+        the same step), or say it does not exist, list what matches and suggest the nearest ids."""
         cid, note = self._existing(query)
-        matches, listed = self.search(query)
-        return (cid if cid is not None else gr.update()), matches, note or listed
+        if cid is None:
+            matches, listed = self.search(query)
+            return [gr.update(), matches, note or listed, *[gr.update()] * len(self._no_client(""))]
+        return [cid, gr.update(choices=[], value=None, visible=False), "", *self.show_client(cid)]
 
     def pick(self, value):
-        return int(value) if value not in (None, "") else None
+        """A click in the list of matches: that application's id and every client panel."""
+        cid = int(value) if value not in (None, "") else None
+        return [cid, *self.show_client(cid)]
 
     def show_client(self, client_id):
         """Every client panel but the comparison (which follows, see ui.py): decision, gauge, profile,

@@ -6,6 +6,8 @@ Named events (`api_name`, usable with gradio_client): search, open_id, show_clie
 
 from __future__ import annotations
 
+import threading
+
 import gradio as gr
 
 from dashboard import charts, html_charts, panels
@@ -112,6 +114,7 @@ def theme() -> gr.themes.Base:
 def build_dashboard(service: ScoringService) -> gr.Blocks:
     events = panels.Events(service)
     events.warm_up()
+    threading.Thread(target=events.warm_comparisons, name="warm-comparisons", daemon=True).start()
     feature_choices = events.feature_choices()
     filters = events.filter_choices()
     loading, loading_alt = charts.empty("Opening the application…")
@@ -278,15 +281,17 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
         query.change(
             events.search, [query], search_outputs, api_name="search", show_progress="hidden", trigger_mode="always_last"
         )
-        # Opening an application: the decision first, then the comparison (the slowest panel) with the client's
-        # own reasons as features. Each way in names its steps (not client_id.change, which the first page's
-        # load would trigger a second time after it has drawn the client itself).
-        query.submit(events.open_id, [query], [client_id, *search_outputs], api_name="open_id", show_progress="hidden").then(
-            events.show_client, [client_id], client_outputs, api_name="show_client", show_progress="minimal"
+        # Opening an application draws the client in the step that chooses it (one round trip), then the
+        # comparison (the slowest panel) follows with the client's own reasons as features.
+        query.submit(
+            events.open_id, [query], [client_id, *search_outputs, *client_outputs], api_name="open_id", show_progress="minimal"
         ).then(events.compare, compare_inputs, compare_outputs, api_name=False, show_progress="minimal")
-        matches.input(events.pick, [matches], [client_id], api_name=False, show_progress="hidden").then(
-            events.show_client, [client_id], client_outputs, api_name=False, show_progress="minimal"
-        ).then(events.compare, compare_inputs, compare_outputs, api_name=False, show_progress="minimal")
+        matches.input(events.pick, [matches], [client_id, *client_outputs], api_name=False, show_progress="minimal").then(
+            events.compare, compare_inputs, compare_outputs, api_name=False, show_progress="minimal"
+        )
+        # The client panels alone, for API clients (gradio_client): a button never shown.
+        show = gr.Button("Show the client", visible=False)
+        show.click(events.show_client, [client_id], client_outputs, api_name="show_client")
         client_id.change(None, [client_id], None, js=FOLLOW_ADDRESS)
         population.input(events.filters_for, [population], group_filters, api_name=False, show_progress="hidden")
         for control in (population, features, show_box, show_scatter, fx, fy, *group_filters):

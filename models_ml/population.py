@@ -79,19 +79,21 @@ class AllClients:
         self._lock = threading.Lock()
 
     def figures(self, con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str]]) -> dict:
-        """run_population's answer for the population "all", reading only the columns not read before."""
-        with self._lock:
-            missing = [(n, c) for n, c in columns if n not in self._stats]
-            if missing:
-                frame = con.execute(population_sql(missing, self.WHERE)).df()
+        """run_population's answer for the population "all", reading only the columns not read before (outside
+        the lock: a comparison never waits for another one's read; two may read the same column once)."""
+        missing = [(n, c) for n, c in columns if n not in self._stats]
+        if missing:
+            frame = con.execute(population_sql(missing, self.WHERE)).df()
+            stats = _figures(frame, [n for n, _ in missing])
+            with self._lock:
                 if self._rows is None:
                     picked = frame.sample(n=min(self.sample, len(frame)), random_state=self.seed) if len(frame) else frame
                     self._rows = [{"sk_id_curr": int(i), "outcome": o} for i, o in zip(picked["sk_id_curr"], picked["outcome"])]
                 ids = [r["sk_id_curr"] for r in self._rows]
-                indexed = frame.set_index("sk_id_curr")
-                self._stats.update(_figures(frame, [n for n, _ in missing]))
-                for name, _ in missing:
-                    self._sampled[name] = [jsonable(v) for v in indexed[name].reindex(ids).tolist()]
-            names = [n for n, _ in columns]
-            rows = [{**r, **{n: self._sampled[n][i] for n in names}} for i, r in enumerate(self._rows or [])]
-            return {"rows": rows, "stats": {n: self._stats[n] for n in names}}
+            indexed = frame.set_index("sk_id_curr")
+            for name, _ in missing:
+                self._sampled[name] = [jsonable(v) for v in indexed[name].reindex(ids).tolist()]
+                self._stats[name] = stats[name]
+        names = [n for n, _ in columns]
+        rows = [{**r, **{n: self._sampled[n][i] for n in names}} for i, r in enumerate(self._rows or [])]
+        return {"rows": rows, "stats": {n: self._stats[n] for n in names}}

@@ -66,10 +66,10 @@ def test_search_lists_a_short_labelled_list(dash, client_id):
 
 
 def test_open_id_exact_or_nearest(dash, client_id, pipeline_warehouse):
-    opened, _, note = dash.predict(str(client_id), api_name="/open_id")
-    assert opened == client_id and not note.startswith("No application")
+    opened, _, note, decision, *_ = dash.predict(str(client_id), api_name="/open_id")
+    assert opened == client_id and not note.startswith("No application") and str(client_id) in decision
     unknown = _published_value(pipeline_warehouse, "select max(sk_id_curr) + 1 from client_profile")
-    _, _, note = dash.predict(str(unknown), api_name="/open_id")
+    _, _, note, *_ = dash.predict(str(unknown), api_name="/open_id")
     assert note.startswith(f"No application has the id {unknown}.") and f"{unknown - 1}" in note
 
 
