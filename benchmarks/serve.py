@@ -8,6 +8,8 @@ Figures (issue 17's bars, at full scale, 356 k applications): the page complete 
 explanation drawn) within 1.5 s of load; a client switch in the browser within 1 s at p95; under 8
 concurrent API clients the explanation and the 20 neighbours within 50 ms at p95. The browser figures use
 Debian's Chromium through Playwright. Never asserted in tests: the load of a shared machine moves them.
+Beside them, two floors measured in the same run: /healthz under the same clients (the HTTP stack on this
+machine) and the smallest Gradio page with a load event (Gradio's front-end starting in Chromium).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 COMPLETE = "#decision-text h2, #gauge figure.gauge-chart svg, #why-plot figure.html-chart:not(.pending)"
 
 ENDPOINTS = {
+    "healthz": "/healthz",  # the floor: the same server and clients on an answer that reads almost nothing
     "score": "/api/v1/clients/{id}/score",
     "explanation": "/api/v1/clients/{id}/explanation",
     "neighbors": "/api/v1/clients/{id}/neighbors",
@@ -123,6 +126,35 @@ def browser_figures(url: str, auth, loads: int, ids: list[int]) -> tuple[list[fl
     return complete, switches
 
 
+def gradio_floor(loads: int) -> list[float]:
+    """Seconds to the page complete of the smallest Gradio page that answers with a load event (a heading
+    written by the server), served by the same Gradio on this machine in the same run: the part of a page
+    load that is Gradio's own front-end starting in Chromium, which no dashboard on Gradio can go under."""
+    import gradio as gr
+    from playwright.sync_api import sync_playwright
+
+    with gr.Blocks(analytics_enabled=False) as demo:
+        answer = gr.Markdown(elem_id="answer")
+        demo.load(lambda: "## answered", None, answer)
+    _, url, _ = demo.launch(prevent_thread_lock=True, quiet=True)
+    times = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1280, "height": 720})
+            for _ in range(loads):
+                page = context.new_page()
+                t0 = time.perf_counter()
+                page.goto(url, wait_until="commit")
+                page.wait_for_selector("#answer h2", timeout=120_000)
+                times.append(time.perf_counter() - t0)
+                page.close()
+            browser.close()
+    finally:
+        demo.close()
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://127.0.0.1:7860")
@@ -156,6 +188,11 @@ def main() -> None:
     print(
         f"client switch in the browser, {len(switches)} switches: p50 {statistics.median(switches):.2f} s, "
         f"p95 {percentile(switches, 0.95):.2f} s, max {max(switches):.2f} s {load()}"
+    )
+    floor = gradio_floor(args.loads)
+    print(
+        f"page floor: the smallest Gradio page with a load event, {len(floor)} loads: p50 {statistics.median(floor):.2f} s, "
+        f"max {max(floor):.2f} s {load()}"
     )
 
 

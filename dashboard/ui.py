@@ -80,7 +80,11 @@ HEAD = """
     const decision = document.getElementById('decision-text');
     if (decision && !decision.hasAttribute('aria-live')) decision.setAttribute('aria-live', 'polite');
   };
-  new MutationObserver(label).observe(document.documentElement, {childList: true, subtree: true});
+  // Once per frame at most: while the page mounts, every mutation calling label() cost the first paint time.
+  let queued = false;
+  new MutationObserver(() => {
+    if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; label(); }); }
+  }).observe(document.documentElement, {childList: true, subtree: true});
 })();
 </script>
 """
