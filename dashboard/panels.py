@@ -117,7 +117,7 @@ class Events:
     def warm_comparisons(self, batch: int = 40) -> None:
         """The comparison with all clients for every feature that can be a client's reason (the model's features
         with some importance, most important first) and the profile's, a batch of columns per query: run in a
-        background thread at start (~20 s at full scale), so a client's first comparison is a lookup."""
+        background thread at start (31 s at full scale), so a client's first comparison is a lookup."""
         try:
             features = [r["feature"] for r in self.service.comparable_features(limit=10_000) if r["mean_abs_shap"] > 0]
             features += list(PROFILE_FEATURES)
