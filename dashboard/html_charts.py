@@ -134,6 +134,8 @@ def reason_bars(
 def importance_bars(importance: Sequence[dict], top: int = 15, describedby: str | None = "importance-alt") -> tuple[str, str]:
     """Mean |SHAP| of the most important features over the training clients, largest first."""
     items = sorted(importance, key=lambda r: -float(r["mean_abs_shap"]))[:top]
+    if not items:
+        return message("No global importance recorded for this model.", describedby)
     rows = [
         (f"{r.get('label') or r['feature']}: {float(r['mean_abs_shap']):.3f}", float(r["mean_abs_shap"]), "neutral")
         for r in items
@@ -143,8 +145,6 @@ def importance_bars(importance: Sequence[dict], top: int = 15, describedby: str 
         + ", ".join(f"{r.get('label') or r['feature']} ({float(r['mean_abs_shap']):.3f})" for r in items[:8])
         + "."
     )
-    if not rows:
-        return message("No global importance recorded for this model.", describedby)
     return _bars(
         rows, "What matters for all clients", "average size of the contribution (mean |SHAP|, log-odds)", describedby
     ), alt

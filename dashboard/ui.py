@@ -121,8 +121,8 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
     threading.Thread(target=events.warm_comparisons, name="warm-comparisons", daemon=True).start()
     feature_choices = events.feature_choices()
     filters = events.filter_choices()
-    loading, loading_alt = charts.empty("Opening the application…")
     opening = "Opening the application…"
+    loading, loading_alt = charts.empty(opening)
 
     with gr.Blocks(title=PAGE_TITLE, analytics_enabled=False) as demo:
         gr.Markdown(

@@ -50,6 +50,11 @@ def _figures(frame, names: list[str]) -> dict[str, list[dict]]:
     return stats
 
 
+def _sample(frame, n: int, seed: int):
+    """A fixed random sample of at most n rows (the scatter plot's)."""
+    return frame.sample(n=min(int(n), len(frame)), random_state=seed) if len(frame) else frame
+
+
 def run_population(
     con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str]], where: str, params: dict, sample: int, seed: int = 42
 ) -> dict:
@@ -58,7 +63,7 @@ def run_population(
     for the joins, ~0.5 s at full scale), then the box-plot figures by outcome over the whole population
     and a fixed random sample of its rows for the scatter plot."""
     frame = con.execute(population_sql(columns, where), params).df()
-    picked = frame.sample(n=min(int(sample), len(frame)), random_state=seed) if len(frame) else frame
+    picked = _sample(frame, sample, seed)
     rows = [{k: jsonable(v) for k, v in r.items()} for r in picked.to_dict("records")]
     return {"rows": rows, "stats": _figures(frame, [n for n, _ in columns])}
 
@@ -87,7 +92,7 @@ class AllClients:
             stats = _figures(frame, [n for n, _ in missing])
             with self._lock:
                 if self._rows is None:
-                    picked = frame.sample(n=min(self.sample, len(frame)), random_state=self.seed) if len(frame) else frame
+                    picked = _sample(frame, self.sample, self.seed)
                     self._rows = [{"sk_id_curr": int(i), "outcome": o} for i, o in zip(picked["sk_id_curr"], picked["outcome"])]
                 ids = [r["sk_id_curr"] for r in self._rows]
             indexed = frame.set_index("sk_id_curr")

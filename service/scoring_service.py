@@ -99,6 +99,11 @@ class PolicyVerdicts:
         return _policy_dict(*self.refusals.get(client_id, ([], [])))
 
 
+def _raw_table(is_train: bool) -> str:
+    """The client's application as ingested (raw.duckdb, attached as `raw`)."""
+    return "raw.application_train" if is_train else "raw.application_test"
+
+
 def _client_id(client_id) -> int:
     try:
         if isinstance(client_id, bool):
@@ -286,9 +291,8 @@ class ScoringService:
         if profile is None:
             raise ClientNotFound(f"client {cid}: not found")
         is_train = bool(profile["is_train"])
-        table = "raw.application_train" if is_train else "raw.application_test"
         try:
-            application = self._record(f'select * from {table} where "SK_ID_CURR" = ?', cid)
+            application = self._record(f'select * from {_raw_table(is_train)} where "SK_ID_CURR" = ?', cid)
         except duckdb.Error:  # raw.duckdb not attached
             application = None
         return {
@@ -306,7 +310,7 @@ class ScoringService:
         return None if row is None else dict(zip((d[0] for d in res.description), row))
 
     def _raw_application(self, cid: int, is_train: bool) -> pd.DataFrame | None:
-        table = "raw.application_train" if is_train else "raw.application_test"
+        table = _raw_table(is_train)
         try:
             df = self._cur().execute(f'select * from {table} where "SK_ID_CURR" = ?', [cid]).df()
         except Exception:  # raw.duckdb not attached
