@@ -124,9 +124,23 @@ class ModelCache:
         self.settings = settings
         self._lock = threading.Lock()
         self._loaded: dict[str, LoadedModel] = {}
+        self._current_path = str(settings.models_dir / CURRENT)
+        self._run_id: tuple[tuple, str | None] | None = None  # (CURRENT's stat stamp, its run id)
+
+    def _current_run_id(self) -> str | None:
+        """models/CURRENT's run id, read again only when the file changes (a publication replaces it): a stat
+        per request instead of an open and a read."""
+        try:
+            st = os.stat(self._current_path)
+        except FileNotFoundError:
+            return None
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        if self._run_id is None or self._run_id[0] != stamp:
+            self._run_id = (stamp, current_run_id(self.settings))
+        return self._run_id[1]
 
     def current(self) -> LoadedModel:
-        run_id = current_run_id(self.settings)
+        run_id = self._current_run_id()
         if run_id is None:
             raise ScoringError(f"{self.settings.models_dir / CURRENT}: no model in service; run `scoring train` first")
         with self._lock:
