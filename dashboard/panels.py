@@ -436,11 +436,16 @@ class Events:
     # -- model and monitoring ---------------------------------------------------------------------
     def model(self):
         """The Model tab and the global importance: the same for every visitor until a model or the warehouse is
-        published again, so drawn once per publication (every page load asks for it)."""
+        published again, so drawn once per publication (every page asks for the importance, see `importance`)."""
         key = self.service.publication()
         if self._model_panels is None or self._model_panels[0] != key:
             self._model_panels = (key, self._draw_model(self.service.model_info()))
         return self._model_panels[1]
+
+    def importance(self):
+        """The global importance under the reasons on the first screen: the Model tab's last two outputs (the
+        rest of the tab is sent when it is opened)."""
+        return self.model()[-2:]
 
     def _draw_model(self, info: dict) -> tuple:
         roc, roc_alt = charts.roc(info["roc_curve"], (info.get("metrics") or {}).get("oof_auc"))

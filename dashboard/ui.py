@@ -233,7 +233,7 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
                 what_if_plot = gr.HTML(visible=False, elem_id="what-if-plot")
                 what_if_alt = gr.Markdown(elem_classes="alt-text", visible=False, elem_id="what-if-alt")
 
-            with gr.Tab("Model", id="model"):
+            with gr.Tab("Model", id="model") as model_tab:
                 gr.Markdown("## The model in service")
                 model_summary = gr.Markdown("Reading the model…", elem_id="model-summary")
                 with gr.Row():
@@ -310,11 +310,14 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
         term.input(events.follow_term, [credit, annuity, term, keep_annuity], [annuity, term], api_name=False)
         annuity.input(events.follow_annuity, [credit, annuity], [term], api_name=False)
         monitoring_tab.select(events.monitoring, None, [drift_summary, drift_table], api_name="monitoring")
-        # The first page draws its application in one step (no round trip between choosing and drawing it).
-        demo.load(
+        # The first page draws its application in one step (no round trip between choosing and drawing it), then
+        # the global importance and the comparison; the Model tab is drawn when it is opened (one event at load).
+        opened = demo.load(
             events.open_initial, None, [client_id, match_note, *client_outputs], api_name=False, show_progress="hidden"
-        ).then(events.compare, compare_inputs, compare_outputs, api_name=False, show_progress="minimal")
-        demo.load(
+        )
+        opened.then(events.importance, None, [importance_plot, importance_alt], api_name=False, show_progress="hidden")
+        opened.then(events.compare, compare_inputs, compare_outputs, api_name=False, show_progress="minimal")
+        model_tab.select(
             events.model,
             None,
             [
@@ -333,7 +336,7 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
             api_name="model",
             show_progress="hidden",
         )
-        demo.load(events.model_card, None, [model_card], api_name="model_card", show_progress="hidden")
+        model_tab.select(events.model_card, None, [model_card], api_name="model_card", show_progress="hidden")
     return demo
 
 
