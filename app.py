@@ -20,7 +20,6 @@ import sys
 import threading
 from pathlib import Path
 
-import gradio as gr
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
@@ -28,7 +27,6 @@ from swagger_ui_bundle import swagger_ui_path
 
 from api.routes import AccessLog, BodyLimit, access_log, api_router, install_error_handlers
 from api.security import Authenticator, AuthGate, HostAllowList, ProxyHeaders, Sessions, UserStore, login_router, security_log
-from dashboard.ui import CSS, HEAD, PAGE_TITLE, build_dashboard, theme
 from kernel.errors import ScoringError
 from kernel.progress import log
 from kernel.settings import LOOPBACK_HOSTS, Settings
@@ -84,33 +82,47 @@ def configure_log(logger: logging.Logger, path: Path | None) -> None:
     logger.propagate = False
 
 
-def create_app(settings: Settings, users: UserStore | None = None, service: ScoringService | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, users: UserStore | None = None, service: ScoringService | None = None, dashboard: bool = True
+) -> FastAPI:
+    """The API (/api/v1, /healthz, /docs) and, with `dashboard`, the Gradio dashboard at / and the login page.
+    Without it (`scoring api`): the API alone, which any number of worker processes can serve side by side
+    (HTTP Basic only: a session from /login would live in one process)."""
+    if dashboard:  # imported here: the API's worker processes never load Gradio (seconds of start-up, ~200 MB each)
+        import gradio as gr
+
+        from dashboard.ui import CSS, HEAD, PAGE_TITLE, build_dashboard, theme
     service = service or ScoringService(settings)
     configure_log(access_log, settings.access_log)
     configure_log(security_log, settings.security_log)
     app = FastAPI(
         title="Prêt à dépenser credit scoring API",
         version="1.0",
-        description="Scores, explanations and similar clients for credit applications. The dashboard is served at `/`.",
+        description="Scores, explanations and similar clients for credit applications."
+        + (" The dashboard is served at `/`." if dashboard else ""),
         docs_url=None,
         redoc_url=None,
     )
     install_api_docs(app)
     install_error_handlers(app)
     # add_middleware wraps what is there: the last added runs first.
-    app.add_middleware(PageTitle, title=PAGE_TITLE)
+    if dashboard:
+        app.add_middleware(PageTitle, title=PAGE_TITLE)
     app.add_middleware(BodyLimit)
     app.include_router(api_router(service))
     if users is not None:
         auth, sessions = Authenticator(users, failure_delay=settings.login_failure_delay), Sessions()
-        app.include_router(login_router(auth, sessions))
-        app.add_middleware(AuthGate, auth=auth, sessions=sessions)
+        if dashboard:
+            app.include_router(login_router(auth, sessions))
+        app.add_middleware(AuthGate, auth=auth, sessions=sessions, login_page=dashboard)
     # Without authentication only loopback names: a DNS-rebinding page must not reach the API.
     hosts = settings.allowed_hosts if settings.allowed_hosts is not None else (LOOPBACK_HOSTS if users is None else ("*",))
     app.add_middleware(HostAllowList, hosts=hosts)
     app.add_middleware(ProxyHeaders, proxies=settings.trusted_proxies)
     app.add_middleware(AccessLog)
     threading.Thread(target=service.warm, name="warm-caches", daemon=True).start()
+    if not dashboard:
+        return app
     blocks = build_dashboard(service)
     blocks.queue(default_concurrency_limit=settings.dashboard_concurrency)
     return gr.mount_gradio_app(
@@ -168,6 +180,36 @@ def check_bind(host: str, users: UserStore | None) -> None:
             f"--host {host}: refusing to serve beyond this machine without authentication; "
             "set SCORING_USERS to a users file (create it with `scoring users add NAME`) or use --host 127.0.0.1"
         )
+
+
+def api_app() -> FastAPI:
+    """The API alone, built in each of `scoring api`'s worker processes (uvicorn imports it by name), from the
+    settings the parent exported to the environment."""
+    settings = Settings()
+    return create_app(settings, UserStore.from_settings(settings), dashboard=False)
+
+
+def serve_api(settings: Settings, host: str = "127.0.0.1", port: int = 7861, workers: int = 2) -> None:
+    """The REST API alone in `workers` processes sharing one port: a request runs in one Python process at a
+    time (the GIL), so integrators' traffic scales with processes; the dashboard stays on `scoring serve`."""
+    import uvicorn
+
+    users = UserStore.from_settings(settings)
+    check_bind(host, users)
+    settings.export_env()
+    auth = "on (HTTP Basic)" if users else "off"
+    log(f"api: http://{host}:{port}/api/v1 (API), /docs; {workers} worker processes; authentication {auth}")
+    uvicorn.run(
+        "app:api_app",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,
+        proxy_headers=False,
+        timeout_graceful_shutdown=3,
+    )
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:

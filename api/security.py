@@ -431,10 +431,11 @@ class AuthGate:
     everything else gets a JSON 401 with a Basic challenge (429 with Retry-After while throttled).
     """
 
-    def __init__(self, app, auth: Authenticator, sessions: Sessions) -> None:
+    def __init__(self, app, auth: Authenticator, sessions: Sessions, login_page: bool = True) -> None:
         self.app = app
         self.auth = auth
         self.sessions = sessions
+        self.login_page = login_page  # False (the API alone): a browser gets the Basic challenge, not /login
 
     def session_user(self, headers: dict[str, str]) -> str | None:
         cookie = _cookies(headers.get("cookie", "")).get(SESSION_COOKIE)
@@ -470,7 +471,7 @@ class AuthGate:
             body = json.dumps({"detail": f"too many failed sign-ins; retry in {wait} s"}).encode()
             await _send(send, 429, body, [(b"content-type", b"application/json"), (b"retry-after", str(wait).encode())])
             return
-        wants_page = scope["method"] == "GET" and "text/html" in headers.get("accept", "")
+        wants_page = self.login_page and scope["method"] == "GET" and "text/html" in headers.get("accept", "")
         if wants_page:
             target = scope["path"] + (f"?{scope['query_string'].decode()}" if scope.get("query_string") else "")
             await _send(send, 303, b"", [(b"location", f"{LOGIN_PATH}?next={quote(target)}".encode())])

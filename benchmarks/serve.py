@@ -3,6 +3,8 @@
     scoring serve &                      # on the warehouse to measure
     python benchmarks/serve.py --url http://127.0.0.1:7860 [--clients 8] [--requests 400] [--switches 20] [--loads 5]
     (add --user NAME --password PW when SCORING_USERS is set)
+    scoring api --workers 2 &            # the API alone in worker processes (port 7861)
+    python benchmarks/serve.py --url http://127.0.0.1:7860 --api-url http://127.0.0.1:7861
 
 Figures (issue 17's bars, at full scale, 356 k applications): the page complete (decision, gauge and
 explanation drawn) within 1.5 s of load; a client switch in the browser within 1 s at p95; under 8
@@ -158,6 +160,7 @@ def gradio_floor(loads: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://127.0.0.1:7860")
+    parser.add_argument("--api-url", help="where the API figures are measured (default: --url); e.g. `scoring api`")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=400, help="requests per endpoint")
     parser.add_argument("--switches", type=int, default=20, help="client switches in the dashboard")
@@ -168,13 +171,14 @@ def main() -> None:
     args = parser.parse_args()
     auth = (args.user, args.password) if args.user else None
 
-    with httpx.Client(base_url=args.url, auth=auth, timeout=60) as http:
+    api_url = args.api_url or args.url
+    with httpx.Client(base_url=api_url, auth=auth, timeout=60) as http:
         health = http.get("/healthz").json()
         n_clients = http.get("/api/v1/clients", params={"limit": 1}).json()["total"]
         ids = sample_ids(http, args.requests, args.seed)
-    print(f"server {args.url}: {n_clients:,} clients, model {health['model'].get('run_id')} {load()}")
+    print(f"server {args.url}, API at {api_url}: {n_clients:,} clients, model {health['model'].get('run_id')} {load()}")
     for name in ENDPOINTS:
-        times = api_latency(args.url, auth, name, ids, args.clients)
+        times = api_latency(api_url, auth, name, ids, args.clients)
         ms = [t * 1000 for t in times]
         print(
             f"api {name:<12} {len(ms)} requests, {args.clients} concurrent clients: "

@@ -42,6 +42,16 @@ def _seed(value: str) -> int:
     return seed
 
 
+def _workers(value: str) -> int:
+    try:
+        workers = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if not 1 <= workers <= 64:
+        raise argparse.ArgumentTypeError(f"between 1 and 64, got {value}")
+    return workers
+
+
 class _OneLineErrors(argparse.ArgumentParser):
     """Usage mistakes are reported like every other error: one line, exit status 2."""
 
@@ -88,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the REST API and the dashboard")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
+
+    p = sub.add_parser("api", help="serve the REST API alone, in several worker processes (the dashboard: serve)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7861)
+    p.add_argument("--workers", type=_workers, default=2, help="processes sharing the port (default: 2)")
 
     p = sub.add_parser("run", help="everything end to end: data, ingest, build, train, serve")
     p.add_argument(
@@ -156,6 +171,10 @@ def dispatch(args: argparse.Namespace) -> int:
         from app import serve
 
         serve(settings, host=args.host, port=args.port)
+    elif args.command == "api":
+        from app import serve_api
+
+        serve_api(settings, host=args.host, port=args.port, workers=args.workers)
     elif args.command == "run":
         from scoring.run import run
 

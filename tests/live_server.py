@@ -1,4 +1,4 @@
-"""A live `scoring serve` in a subprocess on a free localhost port, for the API, dashboard and browser tests."""
+"""A live `scoring serve` (or `scoring api`) in a subprocess on a free localhost port, for the API, dashboard and browser tests."""
 
 from __future__ import annotations
 
@@ -49,7 +49,10 @@ class LiveServer:
             self.process.wait(timeout=5)
 
 
-def start_server(warehouse: Path, log: Path, users_file: Path | None = None, timeout: float = 120.0) -> LiveServer:
+def start_server(
+    warehouse: Path, log: Path, users_file: Path | None = None, timeout: float = 120.0, command: tuple[str, ...] = ("serve",)
+) -> LiveServer:
+    """`scoring serve` (or `command`, e.g. ("api", "--workers", "2")) on a free port, once it answers."""
     port = free_port()
     env = {**os.environ, "SCORING_WAREHOUSE": str(warehouse)}
     env.pop("SCORING_USERS", None)
@@ -57,7 +60,7 @@ def start_server(warehouse: Path, log: Path, users_file: Path | None = None, tim
         env["SCORING_USERS"] = str(users_file)
     fh = open(log, "w")
     process = subprocess.Popen(
-        scoring_cmd("serve", "--host", "127.0.0.1", "--port", str(port)), cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT
+        scoring_cmd(*command, "--host", "127.0.0.1", "--port", str(port)), cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
+import time
 
 import duckdb
+import httpx
 import pytest
 from fastapi.testclient import TestClient
-from live_server import free_port, run_scoring
+from live_server import free_port, run_scoring, start_server
 
 from api.security import UserStore
 from app import create_app
@@ -326,6 +329,36 @@ def test_auth_login_page_gives_a_session_for_the_dashboard_and_the_api(pipeline_
         assert browser.get("/api/v1/model").status_code == 200
         browser.get("/logout")
         assert browser.get("/api/v1/model").status_code == 401
+
+
+def test_api_alone_in_worker_processes_answers_as_the_app_does(pipeline_warehouse, users_file, api, ids, tmp_path):
+    """`scoring api --workers 2`: the same answers as the app `scoring serve` runs, from two processes sharing
+    the port; no dashboard and no login page (a session would live in one process): HTTP Basic only."""
+    log = tmp_path / "api.log"
+    server = start_server(pipeline_warehouse, log, users_file=users_file, command=("api", "--workers", "2"))
+    try:
+        deadline = time.monotonic() + 60
+        while len(set(re.findall(r"Started server process \[(\d+)\]", log.read_text()))) < 2:
+            assert time.monotonic() < deadline, log.read_text()[-2000:]
+            time.sleep(0.2)
+        with httpx.Client(base_url=server.url, auth=("alice", "correct horse battery"), timeout=60) as http:
+            for path in (f"/api/v1/clients/{ids['train']}/explanation", f"/api/v1/clients/{ids['test']}/neighbors"):
+                for _ in range(4):  # connections go to either worker
+                    assert http.get(path).json() == api.get(path).json()
+            assert http.get(f"/api/v1/clients/{ids['unknown']}/score").status_code == 404
+            assert http.get("/").status_code == 404 and http.get("/login").status_code == 404
+            assert http.get("/docs").status_code == 200
+        page = httpx.get(server.url + "/docs", headers={"accept": "text/html"})
+        assert page.status_code == 401 and page.headers["www-authenticate"].startswith("Basic")
+    finally:
+        server.stop()
+    assert "Traceback" not in log.read_text()
+
+
+def test_api_workers_out_of_range_is_one_line():
+    proc = run_scoring("api", "--workers", "0", check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "error: scoring api: argument --workers: between 1 and 64, got 0 (see --help)"
 
 
 def test_refuses_a_public_address_without_users(pipeline_warehouse):
