@@ -93,3 +93,31 @@ def test_more_neighbours_than_clients_and_unknown_client():
     assert len(index.nearest(int(ids[0]), 20)) == 5
     assert index.nearest(1, 5) == []
     assert index.position(1) is None
+
+
+def test_ties_that_are_not_duplicates_stay_exact():
+    """Sixteen clients exactly 1 away along ± each axis (the rotated tree sees them a rounding apart): the k
+    nearest are the tied ones with the smallest ids, as `order by array_distance, sk_id_curr` gives."""
+    d = 8
+    rng = np.random.default_rng(5)
+    far = rng.normal(size=(400, d))
+    far = far / np.linalg.norm(far, axis=1, keepdims=True) * rng.uniform(3, 9, (400, 1))
+    V = np.vstack([np.zeros((1, d)), np.eye(d), -np.eye(d), far]).astype(np.float32)
+    ids = rng.permutation(np.arange(500000, 500000 + len(V)))
+    con = duckdb.connect()
+    con.register("v", pa.table({"sk_id_curr": ids, "vec": pa.FixedSizeListArray.from_arrays(pa.array(V.reshape(-1)), d)}))
+    con.execute(
+        f"create table client_vectors as select sk_id_curr, true as is_train, 0 as target, 0.5 as probability, "
+        f"vec::FLOAT[{d}] as vec from v"
+    )
+    index = NeighbourIndex.read(con, "client_vectors")
+    for k in (3, 5, 16, 20):
+        got = index.nearest(int(ids[0]), k)
+        sql = con.execute(
+            """with me as (select vec from client_vectors where sk_id_curr = $id)
+               select v.sk_id_curr from client_vectors v, me where v.sk_id_curr <> $id
+               order by array_distance(v.vec, me.vec), v.sk_id_curr limit $k""",
+            {"id": int(ids[0]), "k": k},
+        ).fetchall()
+        assert [g["sk_id_curr"] for g in got] == [r[0] for r in sql]
+        assert [g["distance"] for g in got][: min(k, 16)] == [1.0] * min(k, 16)
