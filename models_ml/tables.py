@@ -15,7 +15,7 @@ client_scores      every client: final model's calibrated probability and decisi
 client_reasons     every client's principal reasons, as the API lists them
 client_vectors     standardised vectors of the most important features, FLOAT[n], for neighbours
 client_rows        each client's values of the features the model splits on, DOUBLE[m] (exact),
-                   so that scoring one client reads one array instead of ~900 columns
+                   so that scoring one client reads one array instead of ~900 columns (unique index on the id)
 
 dbt declares them as sources and documents them (dbt_project/models/model_outputs/).
 """
@@ -121,3 +121,5 @@ def write_model_db(
         )
         con.unregister("rows_arrow")
         con.execute("create unique index client_scores_id on client_scores (sk_id_curr)")
+        # A request reads one client's row: through the index ~0.9 ms of CPU at full scale, 1.5 ms scanning.
+        con.execute("create unique index client_rows_id on client_rows (sk_id_curr)")

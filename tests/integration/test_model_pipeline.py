@@ -40,6 +40,9 @@ def test_run_left_model_and_every_table(pipeline_warehouse):
         assert con.execute(f"select count(*) from model.{table}").fetchone()[0] == expected, table
     for table in ("model_runs", "calibration", "fairness", "roc_curve"):
         assert con.execute(f"select count(*) from model.{table}").fetchone()[0] > 0, table
+    # one row per client, found through a unique index (a request reads one client's row)
+    indexed = con.execute("select table_name from duckdb_indexes() where database_name = 'model' and is_unique").fetchall()
+    assert {"client_scores", "client_rows"} <= {t for (t,) in indexed}
     # every client of the mart is scored by this run; labels come from the feature catalog
     assert (
         con.execute("select count(*) from client_features f anti join model.client_scores s using (sk_id_curr)").fetchone()[0]
