@@ -9,6 +9,8 @@ only listens on loopback and only answers to loopback host names.
 
 Around the application, outermost first: access log, proxy headers (from configured proxies only),
 Host allow-list, the gate, body limits, then the routes.
+
+`scoring api` serves the same API without the dashboard (`api_app`), in several worker processes.
 """
 
 from __future__ import annotations
