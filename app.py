@@ -122,7 +122,8 @@ def create_app(
     app.add_middleware(HostAllowList, hosts=hosts)
     app.add_middleware(ProxyHeaders, proxies=settings.trusted_proxies)
     app.add_middleware(AccessLog)
-    threading.Thread(target=service.warm, name="warm-caches", daemon=True).start()
+    # The dashboard warms the explanation path itself (build_dashboard); the API alone asks the service to.
+    threading.Thread(target=service.warm, args=(not dashboard,), name="warm-caches", daemon=True).start()
     if not dashboard:
         return app
     blocks = build_dashboard(service)

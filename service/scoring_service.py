@@ -510,12 +510,13 @@ class ScoringService:
         items = index.nearest(cid, k)
         return {"sk_id_curr": cid, "k": k, "features": model.record["neighbour_space"]["features"], "neighbors": items}
 
-    def warm(self) -> None:
-        """Load what a first request would otherwise wait for: the model, the policy's verdicts and the catalog
-        (through one explanation: 4.8 s at full scale), the neighbour index (1-2 s); nothing when no model is
-        published yet. app.py calls it in a background thread at start (in each of `scoring api`'s workers)."""
+    def warm(self, explanation: bool = False) -> None:
+        """Load what a first request would otherwise wait for: the neighbour index (1-2 s at full scale) and, with
+        `explanation`, the model, the policy's verdicts and the catalog (one explanation: 4.8 s at full scale; the
+        dashboard's own warm-up already runs one); nothing when no model is published yet. app.py calls it in a
+        background thread at start, with `explanation` in each of `scoring api`'s workers."""
         try:
-            newest = self.newest_application()
+            newest = self.newest_application() if explanation else None
             if newest is not None:
                 self.explanation(newest)
             self._neighbour_index()
