@@ -9,6 +9,7 @@ import math
 import duckdb
 import gradio as gr
 import pandas as pd
+from gradio.components.plot import PlotData
 
 from dashboard import charts, html_charts
 from dashboard.format import effect_points, format_value, money, percent, points, years
@@ -80,6 +81,11 @@ def what_if_fields(currency: str) -> list[tuple[str, str, str]]:
         (name, f"{label} ({currency})" if name.startswith("AMT_") else label, "a whole number" if name in WHOLE_FIELDS else "")
         for name, label in WHAT_IF_NAMES
     ]
+
+
+def plot(spec: dict) -> PlotData:
+    """A charts.py figure as a gr.Plot value: its JSON as Gradio sends a plotly figure (no plotly.py on the way)."""
+    return PlotData(type="plotly", plot=charts.to_json(spec))
 
 
 def _message(exc: Exception) -> str:
@@ -326,12 +332,12 @@ class Events:
         out = [population_note(pop)]
         if show_box:
             fig, alt = charts.box_by_class(pop["stats"], mine, [f for f in features or [] if f in pop["stats"]], labels)
-            out += [gr.update(value=fig, visible=True), gr.update(value=alt, visible=True)]
+            out += [gr.update(value=plot(fig), visible=True), gr.update(value=alt, visible=True)]
         else:
             out += [gr.update(visible=False)] * 2
         if show_scatter and fx and fy:
             fig, alt = charts.scatter_by_class(pop["rows"], mine, fx, fy, labels)
-            out += [gr.update(value=fig, visible=True), gr.update(value=alt, visible=True)]
+            out += [gr.update(value=plot(fig), visible=True), gr.update(value=alt, visible=True)]
         else:
             out += [gr.update(visible=False)] * 2
         if population == "similar":
@@ -454,11 +460,11 @@ class Events:
         imp, imp_alt = html_charts.importance_bars(self.service.importance(limit=15))
         return (
             model_text(info),
-            roc,
+            plot(roc),
             roc_alt,
-            cost,
+            plot(cost),
             cost_alt,
-            cal,
+            plot(cal),
             cal_alt,
             fairness_rows(info["fairness"]),
             baseline_rows(info),

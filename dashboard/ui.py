@@ -122,7 +122,8 @@ def build_dashboard(service: ScoringService) -> gr.Blocks:
     feature_choices = events.feature_choices()
     filters = events.filter_choices()
     opening = "Opening the application…"
-    loading, loading_alt = charts.empty(opening)
+    loading_figure, loading_alt = charts.empty(opening)
+    loading = panels.plot(loading_figure)
 
     with gr.Blocks(title=PAGE_TITLE, analytics_enabled=False) as demo:
         gr.Markdown(
