@@ -1,5 +1,7 @@
 """The dashboard's Plotly charts (comparison and model tabs): plain data in, a Plotly figure as its JSON (a dict
-of `data` and `layout`, drawn by the plotly.js that Gradio ships) and its text alternative out. The first screen's charts (gauge, reasons, importance) are inline SVG / HTML, in html_charts.py.
+of `data` and `layout`, drawn by the plotly.js that Gradio ships; `panels.plot` hands it to gr.Plot) and its
+text alternative out. The first screen's charts (gauge, reasons, importance) are inline SVG / HTML, in
+html_charts.py.
 
 Accessibility rules every chart follows (WCAG 2.1 AA 1.1.1, 1.4.1, 1.4.3):
 - each function returns `(figure, alt_text)`; the dashboard shows the text beside the chart;
@@ -71,7 +73,7 @@ def _axes(spec: dict) -> list[str]:
     layout = spec["layout"]
     names = {"xaxis", "yaxis"} | {k for k in layout if k.startswith(("xaxis", "yaxis"))}
     for trace in spec["data"]:
-        names |= {"x" + "axis" + trace.get("xaxis", "x")[1:], "y" + "axis" + trace.get("yaxis", "y")[1:]}
+        names |= {f"xaxis{trace.get('xaxis', 'x')[1:]}", f"yaxis{trace.get('yaxis', 'y')[1:]}"}
     return sorted(names)
 
 
@@ -98,9 +100,9 @@ def _layout(spec: dict, title: str, height: int = 360, **kw) -> dict:
 
 
 def figure(*traces: dict, **layout) -> dict:
-    """A Plotly figure as its JSON (https://plotly.com/chart-studio-help/json-chart-schema/): what the browser
-    draws, without plotly.py's object model (building the comparison's figures with it took ~170 ms of a
-    client switch; these dicts take ~1 ms)."""
+    """A Plotly figure as its JSON, keys as in plotly.js' reference (https://plotly.com/javascript/reference/):
+    what the browser draws, without plotly.py's object model (building the comparison's figures with it took
+    ~180 ms of a client switch; these dicts take ~2 ms)."""
     return {"data": list(traces), "layout": dict(layout)}
 
 
