@@ -4,9 +4,10 @@ dbt builds into one persistent file, `build/target.duckdb`, attached as catalog 
 command (seed, run, test, build, show, compile, docs generate), as in any dbt project: seeds loaded once
 stay loaded and `--select` builds against the rest. Readers never open it: they read the published
 `scoring.duckdb`, a copy of the target renamed into place, so they never block dbt nor see a
-half-built warehouse. When the model tables exist (`scoring train`), `model.duckdb` is attached
-read-only as `model` (the dbt source of the model outputs). Writing commands take the warehouse's
-writer lock (one writer at a time: ingest, build, train, dbt).
+half-built warehouse. The raw tables (`raw.duckdb`, `scoring ingest`) are attached read-only as `raw`
+and, when they exist (`scoring train`), the model tables (`model.duckdb`) as `model` (the dbt source of
+the model outputs). Writing commands take the warehouse's writer lock (one writer at a time: ingest,
+build, train, dbt).
 
 The on-run-end hook (dbt_project/macros/warehouse/publish.sql) checks that every selected node of a
 `dbt run` or `dbt build` passed, checkpoints the target and calls
@@ -35,8 +36,10 @@ from kernel.warehouse import acquire_writer_lock, publish, release_writer_lock, 
 PUBLISHED_NAME = "scoring.duckdb"
 TARGET_NAME = "target.duckdb"
 MODEL_NAME = "model.duckdb"
+RAW_NAME = "raw.duckdb"
 CATALOG = "scoring"
 MODEL_CATALOG = "model"
+RAW_CATALOG = "raw"
 BUILDING_COMMANDS = {"build", "run", "seed", "snapshot", "run-operation"}
 
 # The warehouse whose writer lock this plugin took (a bare `dbt build`); pipeline.build releases it after
@@ -147,6 +150,15 @@ class Plugin(BasePlugin):
         target = target_path(self.warehouse)
         target.parent.mkdir(parents=True, exist_ok=True)
         conn.execute(f"ATTACH {sql_literal(str(target))} AS {CATALOG} (ROW_GROUP_SIZE {BUILD_ROW_GROUP_SIZE})")
+        # A plain ATTACH, not an `attach:` entry of the profile, which dbt-duckdb writes as ATTACH IF NOT EXISTS:
+        # in DuckDB 1.5.6 that spins forever when another connection of the process has the file attached
+        # read-only and an earlier connection that had attached it IF NOT EXISTS was closed. That is a second
+        # dbt command in one process beside readers: `scoring run` and `scoring train` (the model outputs'
+        # build after training read the warehouse), or a test (tests/integration/test_dbt_in_process.py).
+        raw = self.warehouse / RAW_NAME
+        if not raw.exists():
+            raise DbtRuntimeError(f"{raw}: no raw tables; run `scoring ingest DIR` first")
+        conn.execute(f"ATTACH {sql_literal(str(raw))} AS {RAW_CATALOG} (READ_ONLY)")
         model = self.warehouse / MODEL_NAME
         if model.exists():
             conn.execute(f"ATTACH {sql_literal(str(model))} AS {MODEL_CATALOG} (READ_ONLY)")
