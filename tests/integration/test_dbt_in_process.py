@@ -50,7 +50,7 @@ def test_a_dozen_dbt_commands_in_a_process_that_reads_the_warehouse(warehouse_co
             env=dict(os.environ, DO_NOT_TRACK="1", PYTHONPATH=str(PROJECT_ROOT)),
             capture_output=True,
             text=True,
-            timeout=300,  # 12 commands take ~15 s here
+            timeout=300,  # 12 commands take ~20 s here
         )
     except subprocess.TimeoutExpired as exc:
         printed = exc.stdout.decode() if isinstance(exc.stdout, bytes) else exc.stdout or ""
@@ -63,7 +63,7 @@ def test_dbt_without_raw_tables_says_to_ingest_first(tmp_path):
     env = dict(os.environ, SCORING_WAREHOUSE=str(tmp_path / "warehouse"), DO_NOT_TRACK="1")
     done = subprocess.run(
         [
-            str(os.path.join(os.path.dirname(sys.executable), "dbt")),
+            os.path.join(os.path.dirname(sys.executable), "dbt"),
             "compile",
             "--select",
             "client_profile",
