@@ -60,6 +60,13 @@ _held: dict[Path, list] = {}  # warehouse -> [open lock file, depth]
 _held_guard = threading.Lock()
 
 
+def require_raw_tables(raw_db: Path) -> Path:
+    """raw.duckdb, which every build reads, or a ScoringError saying to ingest first."""
+    if not raw_db.exists():
+        raise ScoringError(f"{raw_db}: no raw tables; run `scoring ingest DIR` first")
+    return raw_db
+
+
 def lock_holder(warehouse: Path) -> str:
     try:
         return (warehouse / LOCK_NAME).read_text().strip() or "?"

@@ -18,7 +18,7 @@ from pathlib import Path
 from kernel.errors import ScoringError
 from kernel.progress import log
 from kernel.settings import PROJECT_ROOT, Settings
-from kernel.warehouse import writer_lock
+from kernel.warehouse import require_raw_tables, writer_lock
 
 FAILED = {"error", "fail", "runtime error", "skipped"}
 _ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
@@ -135,8 +135,7 @@ def _first_line(text: str, lines_kept: int = 3) -> str:
 def build(settings: Settings, extra_args: list[str] | None = None, target: str = "build") -> BuildReport:
     """Run `dbt build` on the warehouse; raise ScoringError (nothing published) if anything fails.
     target "spark": the features are built on Spark first (build_on_spark)."""
-    if not settings.raw_db.exists():
-        raise ScoringError(f"{settings.raw_db}: no raw tables; run `scoring ingest DIR` first")
+    require_raw_tables(settings.raw_db)
     with writer_lock(settings):
         from pipeline.dbt_plugin import remove_old_copies, remove_spill_files
 

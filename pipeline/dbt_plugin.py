@@ -31,7 +31,14 @@ from dbt_common.exceptions import DbtRuntimeError
 
 from kernel.errors import ScoringError
 from kernel.settings import Settings
-from kernel.warehouse import acquire_writer_lock, publish, release_writer_lock, remove_quietly, sql_literal
+from kernel.warehouse import (
+    acquire_writer_lock,
+    publish,
+    release_writer_lock,
+    remove_quietly,
+    require_raw_tables,
+    sql_literal,
+)
 
 PUBLISHED_NAME = "scoring.duckdb"
 TARGET_NAME = "target.duckdb"
@@ -155,9 +162,10 @@ class Plugin(BasePlugin):
         # read-only and an earlier connection that had attached it IF NOT EXISTS was closed. That is a second
         # dbt command in one process beside readers: `scoring run` and `scoring train` (the model outputs'
         # build after training read the warehouse), or a test (tests/integration/test_dbt_in_process.py).
-        raw = self.warehouse / RAW_NAME
-        if not raw.exists():
-            raise DbtRuntimeError(f"{raw}: no raw tables; run `scoring ingest DIR` first")
+        try:
+            raw = require_raw_tables(self.warehouse / RAW_NAME)
+        except ScoringError as exc:
+            raise DbtRuntimeError(str(exc)) from None
         conn.execute(f"ATTACH {sql_literal(str(raw))} AS {RAW_CATALOG} (READ_ONLY)")
         model = self.warehouse / MODEL_NAME
         if model.exists():

@@ -18,10 +18,9 @@ from pathlib import Path
 
 import duckdb
 
-from kernel.errors import ScoringError
 from kernel.kaggle_schema import FILES
 from kernel.settings import Settings
-from kernel.warehouse import sql_literal
+from kernel.warehouse import require_raw_tables, sql_literal
 
 SPARK_DIR = "spark"
 
@@ -33,8 +32,7 @@ def spark_dir(settings: Settings) -> Path:
 def export_raw(settings: Settings) -> list[str]:
     """Every raw table as one Parquet file in spark/raw/<table>/ (the location of Spark's table raw.<table>).
     Skipped when the export is newer than raw.duckdb. Returns the tables written."""
-    if not settings.raw_db.exists():
-        raise ScoringError(f"{settings.raw_db}: no raw tables; run `scoring ingest DIR` first")
+    require_raw_tables(settings.raw_db)
     out = spark_dir(settings) / "raw"
     stamp = out / ".exported"
     if stamp.exists() and stamp.stat().st_mtime_ns >= settings.raw_db.stat().st_mtime_ns:
